@@ -6,6 +6,7 @@ PostgreSQL and a real Celery worker. ``DJANGO_ENV=production`` demands a real
 secret key and turns on every transport-security setting.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -85,6 +86,9 @@ TEMPLATES = [
     },
 ]
 
+if not PRODUCTION:
+    # Embedded default: the SQLite file and collected static files live under var/.
+    (BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}")
 }

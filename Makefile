@@ -1,0 +1,39 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is theirs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint check-migrations sysdeps sysdeps-test messages demo serve clean
+
+run: sysdeps $(INSTALLED) messages
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	scripts/serve.sh
+
+test: sysdeps-test $(INSTALLED) messages
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+sysdeps:
+	scripts/install-system-deps.sh
+
+sysdeps-test:
+	scripts/install-system-deps.sh --browser
+
+messages: $(INSTALLED)
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
+
+clean:
+	rm -rf $(VENV) var

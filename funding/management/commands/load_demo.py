@@ -1,0 +1,92 @@
+"""Demo data: one user per role, an open programme and a researcher with a profile.
+
+Idempotent: running it again changes nothing that already exists.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Institution, User
+from disclosures.models import Affiliation, ResearcherProfile
+from funding.models import Agency, Programme
+
+DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - printed on purpose; demo accounts only
+
+
+class Command(BaseCommand):
+    help = "Load demo data with one user per role and print their credentials."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        agency, _ = Agency.objects.get_or_create(
+            short_name="ARF",
+            defaults={"name": "Agency for Research Funding (demo)", "country": "JP"},
+        )
+        other_agency, _ = Agency.objects.get_or_create(
+            short_name="NSTA",
+            defaults={"name": "National Science and Technology Agency (demo)", "country": "JP"},
+        )
+        kita, _ = Institution.objects.get_or_create(
+            name="Kita University (demo)",
+            defaults={"name_local": "北大学", "country": "JP"},
+        )
+        Institution.objects.get_or_create(
+            name="Minami Institute of Technology (demo)",
+            defaults={"name_local": "南工業大学", "country": "JP"},
+        )
+        Programme.objects.get_or_create(
+            code="ARF-KIBAN-B-2027",
+            defaults={
+                "agency": agency,
+                "title": "Grant-in-Aid for Scientific Research (B), FY2027",
+                "description": "Three- to five-year projects by one researcher or a small team.",
+                "opens_on": today - datetime.timedelta(days=30),
+                "closes_on": today + datetime.timedelta(days=60),
+            },
+        )
+        Programme.objects.get_or_create(
+            code="NSTA-QUANTUM-2027",
+            defaults={
+                "agency": other_agency,
+                "title": "Quantum Technologies Frontier Programme 2027",
+                "opens_on": today - datetime.timedelta(days=10),
+                "closes_on": today + datetime.timedelta(days=90),
+            },
+        )
+        users = [
+            ("researcher", User.Role.RESEARCHER, {}),
+            ("office", User.Role.RESEARCH_OFFICE, {"institution": kita}),
+            ("officer", User.Role.AGENCY_OFFICER, {"agency": agency, "is_staff": True}),
+            ("admin", User.Role.ADMINISTRATOR, {"is_staff": True, "is_superuser": True}),
+        ]
+        for username, role, extra in users:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"role": role, "email": f"{username}@example.org", **extra},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+        researcher = User.objects.get(username="researcher")
+        profile, created = ResearcherProfile.objects.get_or_create(
+            user=researcher,
+            defaults={
+                "family_name_latin": "Yamada", "given_name_latin": "Hanako",
+                "family_name_kanji": "山田", "given_name_kanji": "花子",
+                "family_name_kana": "やまだ", "given_name_kana": "はなこ",
+                "researcher_number": "90123456",
+                "orcid": "0000-0002-1825-0097",
+            },
+        )
+        if created:
+            Affiliation.objects.create(
+                profile=profile, institution=kita, department="Graduate School of Engineering",
+                job_title="Associate Professor", is_primary=True,
+            )
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/"))
+        for username, role, _extra in users:
+            self.stdout.write(f"  {role.label:<16} user: {username:<11} password: {DEMO_PASSWORD}")
