@@ -68,6 +68,9 @@ class PeriodMixin:
 
 
 class ProfileForm(CleanTextMixin, forms.ModelForm):
+    # Wider than the stored form so that the https://orcid.org/ URL can be pasted.
+    orcid = forms.CharField(label=_("ORCID iD"), max_length=60, required=False)
+
     class Meta:
         model = ResearcherProfile
         fields = [
