@@ -11,9 +11,7 @@ class Institution(models.Model):
 
     name = models.CharField(_("name"), max_length=300, unique=True)
     name_local = models.CharField(_("name in local script"), max_length=300, blank=True)
-    ror_id = models.CharField(
-        _("ROR id"), max_length=9, blank=True, validators=[validate_ror_id]
-    )
+    ror_id = models.CharField(_("ROR id"), max_length=9, blank=True, validators=[validate_ror_id])
     country = CountryField(_("country"))
 
     class Meta:
@@ -32,9 +30,7 @@ class User(AbstractUser):
         AGENCY_OFFICER = "agency_officer", _("Agency officer")
         ADMINISTRATOR = "administrator", _("Administrator")
 
-    role = models.CharField(
-        _("role"), max_length=20, choices=Role.choices, default=Role.RESEARCHER
-    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RESEARCHER)
     institution = models.ForeignKey(
         Institution,
         verbose_name=_("institution (research office staff)"),

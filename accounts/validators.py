@@ -11,7 +11,7 @@ def normalise_ror_id(value: str) -> str:
     value = (value or "").strip()
     for prefix in ("https://ror.org/", "http://ror.org/", "ror.org/"):
         if value.lower().startswith(prefix):
-            value = value[len(prefix):]
+            value = value[len(prefix) :]
     return value.lower()
 
 
@@ -19,7 +19,9 @@ def validate_ror_id(value: str) -> None:
     """ROR ids are 9 characters: '0', six Crockford base-32 characters and two digits."""
     if value and not ROR_ID_RE.match(normalise_ror_id(value)):
         raise ValidationError(
-            _("%(value)s is not a ROR identifier (for example 05dxps055 or https://ror.org/05dxps055)."),
+            _(
+                "%(value)s is not a ROR identifier (for example 05dxps055 or https://ror.org/05dxps055)."
+            ),
             params={"value": value},
             code="invalid_ror",
         )

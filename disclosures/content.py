@@ -13,19 +13,28 @@ import hashlib
 import json
 from decimal import Decimal
 
-from .models import SECTIONS, Document, DeclarationVersion
+from .models import SECTIONS, DeclarationVersion, Document
 
 CONTENT_SCHEMA = 1
 
 _PROFILE_FIELDS = (
-    "researcher_number", "orcid",
-    "family_name_latin", "given_name_latin",
-    "family_name_kanji", "given_name_kanji",
-    "family_name_kana", "given_name_kana",
+    "researcher_number",
+    "orcid",
+    "family_name_latin",
+    "given_name_latin",
+    "family_name_kanji",
+    "given_name_kanji",
+    "family_name_kana",
+    "given_name_kana",
 )
 APPLICATION_FIELDS = (
-    "title", "objectives", "start_date", "end_date",
-    "requested_amount", "currency", "effort_percent",
+    "title",
+    "objectives",
+    "start_date",
+    "end_date",
+    "requested_amount",
+    "currency",
+    "effort_percent",
 )
 
 
@@ -90,9 +99,9 @@ def declaration_content(version: DeclarationVersion) -> dict:
 
 
 def canonical_json(content: dict) -> bytes:
-    return json.dumps(
-        content, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def content_fingerprint(content: dict) -> str:

@@ -3,7 +3,21 @@
 import pycountry
 
 # Funds, precious metals and testing codes are not currencies anyone is paid in.
-_NOT_MONEY = {"XAU", "XAG", "XPT", "XPD", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD", "XDR", "XSU", "XUA"}
+_NOT_MONEY = {
+    "XAU",
+    "XAG",
+    "XPT",
+    "XPD",
+    "XTS",
+    "XXX",
+    "XBA",
+    "XBB",
+    "XBC",
+    "XBD",
+    "XDR",
+    "XSU",
+    "XUA",
+}
 
 CURRENCY_CHOICES = sorted(
     (c.alpha_3, f"{c.alpha_3} – {c.name}")

@@ -74,10 +74,14 @@ class ProfileForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = ResearcherProfile
         fields = [
-            "family_name_latin", "given_name_latin",
-            "family_name_kanji", "given_name_kanji",
-            "family_name_kana", "given_name_kana",
-            "researcher_number", "orcid",
+            "family_name_latin",
+            "given_name_latin",
+            "family_name_kanji",
+            "given_name_kanji",
+            "family_name_kana",
+            "given_name_kana",
+            "researcher_number",
+            "orcid",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -103,7 +107,11 @@ class BaseAffiliationFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        rows = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        rows = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
         if not rows:
             raise forms.ValidationError(_("Add at least one affiliation."))
         if sum(1 for r in rows if r.get("is_primary")) != 1:
@@ -111,7 +119,11 @@ class BaseAffiliationFormSet(forms.BaseFormSet):
 
 
 AffiliationFormSet = forms.formset_factory(
-    AffiliationForm, formset=BaseAffiliationFormSet, extra=0, can_delete=True, max_num=20,
+    AffiliationForm,
+    formset=BaseAffiliationFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=20,
     validate_max=True,
 )
 
@@ -202,7 +214,8 @@ class OutsideActivityForm(SectionRowForm):
 class ContractForm(SectionRowForm):
     start_field = "signed_on"
     upload = forms.FileField(
-        label=_("Upload the contract (PDF, at most 10 MB)"), required=False,
+        label=_("Upload the contract (PDF, at most 10 MB)"),
+        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
     document = forms.ModelChoiceField(
@@ -230,7 +243,9 @@ class ContractForm(SectionRowForm):
         value = self["document"].value()
         if not value:
             return None
-        return self.fields["document"].queryset.filter(pk=value).first() if _is_uuid(value) else None
+        return (
+            self.fields["document"].queryset.filter(pk=value).first() if _is_uuid(value) else None
+        )
 
 
 def _is_uuid(value) -> bool:
@@ -260,10 +275,12 @@ class CertifyForm(forms.Form):
         label=_("I have read the statement above and certify this declaration."), required=True
     )
     signature = forms.CharField(
-        label=_("Type your full name as your signature"), max_length=200,
+        label=_("Type your full name as your signature"),
+        max_length=200,
     )
     password = forms.CharField(
-        label=_("Your password (to confirm it is you)"), strip=False,
+        label=_("Your password (to confirm it is you)"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -389,6 +406,6 @@ class DeclarationForms:
 
     def contract_forms_with_upload(self):
         for form in self.formsets["contracts"].forms:
-            if getattr(form, "cleaned_data", None) and form.cleaned_data.get("upload"):
-                if "upload" not in form.errors:
-                    yield form
+            cleaned = getattr(form, "cleaned_data", None) or {}
+            if cleaned.get("upload") and "upload" not in form.errors:
+                yield form

@@ -30,12 +30,20 @@ class ResearcherProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="researcher_profile"
     )
     researcher_number = models.CharField(
-        _("researcher number"), max_length=8, unique=True, null=True, blank=True,
+        _("researcher number"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
         validators=[validate_researcher_number],
         help_text=_("The 8-digit e-Rad researcher number, if you have one."),
     )
     orcid = models.CharField(
-        _("ORCID iD"), max_length=19, unique=True, null=True, blank=True,
+        _("ORCID iD"),
+        max_length=19,
+        unique=True,
+        null=True,
+        blank=True,
         validators=[validate_orcid],
     )
     family_name_latin = models.CharField(_("family name (Latin script)"), max_length=100)
@@ -87,7 +95,8 @@ class Affiliation(models.Model):
         ordering = ["-is_primary", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["profile"], condition=models.Q(is_primary=True),
+                fields=["profile"],
+                condition=models.Q(is_primary=True),
                 name="one_primary_affiliation",
             )
         ]
@@ -159,15 +168,17 @@ class DeclarationVersion(models.Model):
         DRAFT = "draft", _("Draft")
         CERTIFIED = "certified", _("Certified")
 
-    declaration = models.ForeignKey(
-        Declaration, on_delete=models.PROTECT, related_name="versions"
-    )
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     based_on = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("The version this draft was prefilled from."),
     )
     # Optimistic lock: every save of a draft bumps it; a stale form is refused.
@@ -177,8 +188,12 @@ class DeclarationVersion(models.Model):
 
     certified_at = models.DateTimeField(_("certified at"), null=True, blank=True)
     certified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("certified by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("certified by"),
     )
     certified_ip = models.GenericIPAddressField(_("certified from IP"), null=True, blank=True)
     certification_statement = models.TextField(_("certification statement"), blank=True)
@@ -197,7 +212,8 @@ class DeclarationVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["declaration", "number"], name="version_number_unique"),
             models.UniqueConstraint(
-                fields=["declaration"], condition=models.Q(status="draft"),
+                fields=["declaration"],
+                condition=models.Q(status="draft"),
                 name="one_draft_per_declaration",
             ),
             models.CheckConstraint(
@@ -214,19 +230,6 @@ class DeclarationVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.declaration} · v{self.number}"
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
-
-    @property
-    def is_certified(self) -> bool:
-        return self.status == self.Status.CERTIFIED
-
-    def _stored_as_certified(self) -> bool:
-        return bool(self.pk) and type(self).objects.filter(
-            pk=self.pk, status=self.Status.CERTIFIED
-        ).exists()
-
     def save(self, *args, **kwargs):
         if self._stored_as_certified():
             raise CertifiedVersionImmutable(_("A certified declaration version cannot change."))
@@ -236,6 +239,20 @@ class DeclarationVersion(models.Model):
         if self._stored_as_certified():
             raise CertifiedVersionImmutable(_("A certified declaration version cannot be deleted."))
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_certified(self) -> bool:
+        return self.status == self.Status.CERTIFIED
+
+    def _stored_as_certified(self) -> bool:
+        return (
+            bool(self.pk)
+            and type(self).objects.filter(pk=self.pk, status=self.Status.CERTIFIED).exists()
+        )
 
 
 class DeclarationItemQuerySet(models.QuerySet):
@@ -265,7 +282,10 @@ def organisation_fields(label):
         models.CharField(label, max_length=300),
         CountryField(_("country")),
         models.CharField(
-            _("ROR id"), max_length=40, blank=True, validators=[validate_ror_id],
+            _("ROR id"),
+            max_length=40,
+            blank=True,
+            validators=[validate_ror_id],
             help_text=_("Optional, for example 05dxps055."),
         ),
     )
@@ -288,10 +308,8 @@ class DeclarationItem(models.Model):
         abstract = True
         ordering = ["position", "id"]
 
-    def _version_certified(self) -> bool:
-        return DeclarationVersion.objects.filter(
-            pk=self.version_id, status=DeclarationVersion.Status.CERTIFIED
-        ).exists()
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name}: {self.organisation_name}"
 
     def save(self, *args, **kwargs):
         if self._version_certified():
@@ -303,6 +321,10 @@ class DeclarationItem(models.Model):
             raise CertifiedVersionImmutable(_("Rows of a certified declaration cannot change."))
         return super().delete(*args, **kwargs)
 
+    def _version_certified(self) -> bool:
+        return DeclarationVersion.objects.filter(
+            pk=self.version_id, status=DeclarationVersion.Status.CERTIFIED
+        ).exists()
 
 
 def _period_constraint(name):
@@ -332,11 +354,17 @@ class SupportItem(DeclarationItem):
     )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     effort_percent = models.DecimalField(
-        _("effort (% of working time)"), max_digits=5, decimal_places=2,
+        _("effort (% of working time)"),
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     person_months = models.DecimalField(
-        _("person-months per year"), max_digits=4, decimal_places=2, null=True, blank=True,
+        _("person-months per year"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(12)],
     )
     objectives = models.TextField(_("overall objectives"))
@@ -344,12 +372,26 @@ class SupportItem(DeclarationItem):
         _("overlap with this application"),
         help_text=_("Describe any scientific, budgetary or effort overlap, or write “none”."),
     )
-    under_nda = models.BooleanField(_("covered by a confidentiality (NDA) agreement"), default=False)
+    under_nda = models.BooleanField(
+        _("covered by a confidentiality (NDA) agreement"), default=False
+    )
 
     content_fields = (
-        "title", "status", "award_number", "organisation_name", "organisation_country",
-        "organisation_ror_id", "place_of_performance", "start_date", "end_date", "total_amount",
-        "currency", "effort_percent", "person_months", "objectives", "overlap_statement",
+        "title",
+        "status",
+        "award_number",
+        "organisation_name",
+        "organisation_country",
+        "organisation_ror_id",
+        "place_of_performance",
+        "start_date",
+        "end_date",
+        "total_amount",
+        "currency",
+        "effort_percent",
+        "person_months",
+        "objectives",
+        "overlap_statement",
         "under_nda",
     )
 
@@ -374,9 +416,7 @@ class InKindSupport(DeclarationItem):
         DeclarationVersion, on_delete=models.CASCADE, related_name="in_kind_items"
     )
     description = models.TextField(_("description"))
-    organisation_name, organisation_country, organisation_ror_id = organisation_fields(
-        _("source")
-    )
+    organisation_name, organisation_country, organisation_ror_id = organisation_fields(_("source"))
     status = models.CharField(_("status"), max_length=10, choices=Period.choices)
     estimated_value = models.DecimalField(
         _("estimated value"), max_digits=15, decimal_places=2, validators=[MinValueValidator(0)]
@@ -387,8 +427,16 @@ class InKindSupport(DeclarationItem):
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
     content_fields = (
-        "description", "organisation_name", "organisation_country", "organisation_ror_id",
-        "status", "estimated_value", "currency", "requires_time", "start_date", "end_date",
+        "description",
+        "organisation_name",
+        "organisation_country",
+        "organisation_ror_id",
+        "status",
+        "estimated_value",
+        "currency",
+        "requires_time",
+        "start_date",
+        "end_date",
     )
 
     class Meta(DeclarationItem.Meta):
@@ -428,9 +476,17 @@ class Appointment(DeclarationItem):
     )
 
     content_fields = (
-        "position_title", "organisation_name", "organisation_country", "organisation_ror_id",
-        "kind", "is_paid", "has_employment_contract", "start_date", "end_date",
-        "reported_to_institution", "approved_by_institution",
+        "position_title",
+        "organisation_name",
+        "organisation_country",
+        "organisation_ror_id",
+        "kind",
+        "is_paid",
+        "has_employment_contract",
+        "start_date",
+        "end_date",
+        "reported_to_institution",
+        "approved_by_institution",
     )
 
     class Meta(DeclarationItem.Meta):
@@ -447,9 +503,7 @@ class TalentProgramme(DeclarationItem):
         DeclarationVersion, on_delete=models.CASCADE, related_name="talent_programmes"
     )
     programme_name = models.CharField(_("programme"), max_length=300)
-    organisation_name, organisation_country, organisation_ror_id = organisation_fields(
-        _("sponsor")
-    )
+    organisation_name, organisation_country, organisation_ror_id = organisation_fields(_("sponsor"))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     obligations = models.TextField(
@@ -458,8 +512,13 @@ class TalentProgramme(DeclarationItem):
     )
 
     content_fields = (
-        "programme_name", "organisation_name", "organisation_country", "organisation_ror_id",
-        "start_date", "end_date", "obligations",
+        "programme_name",
+        "organisation_name",
+        "organisation_country",
+        "organisation_ror_id",
+        "start_date",
+        "end_date",
+        "obligations",
     )
 
     class Meta(DeclarationItem.Meta):
@@ -491,7 +550,11 @@ class OutsideActivity(DeclarationItem):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     amount = models.DecimalField(
-        _("amount or value"), max_digits=15, decimal_places=2, null=True, blank=True,
+        _("amount or value"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, blank=True)
@@ -500,8 +563,16 @@ class OutsideActivity(DeclarationItem):
     )
 
     content_fields = (
-        "kind", "organisation_name", "organisation_country", "organisation_ror_id",
-        "description", "start_date", "end_date", "amount", "currency", "reported_to_institution",
+        "kind",
+        "organisation_name",
+        "organisation_country",
+        "organisation_ror_id",
+        "description",
+        "start_date",
+        "end_date",
+        "amount",
+        "currency",
+        "reported_to_institution",
     )
 
     class Meta(DeclarationItem.Meta):
@@ -528,14 +599,26 @@ class Contract(DeclarationItem):
     foreign_law_clause = models.BooleanField(_("binds you to a foreign law"), default=False)
     recruitment_clause = models.BooleanField(_("requires recruiting others"), default=False)
     document = models.ForeignKey(
-        Document, verbose_name=_("contract document (PDF)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Document,
+        verbose_name=_("contract document (PDF)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     content_fields = (
-        "title", "organisation_name", "organisation_country", "organisation_ror_id",
-        "signed_on", "end_date", "secrecy_clause", "ip_assignment_clause",
-        "foreign_law_clause", "recruitment_clause", "document",
+        "title",
+        "organisation_name",
+        "organisation_country",
+        "organisation_ror_id",
+        "signed_on",
+        "end_date",
+        "secrecy_clause",
+        "ip_assignment_clause",
+        "foreign_law_clause",
+        "recruitment_clause",
+        "document",
     )
 
     class Meta(DeclarationItem.Meta):
@@ -554,9 +637,7 @@ class Contract(DeclarationItem):
 class CertifiedPdf(models.Model):
     """The PDF of a certified version, rendered once from its certified content and kept."""
 
-    version = models.OneToOneField(
-        DeclarationVersion, on_delete=models.PROTECT, related_name="pdf"
-    )
+    version = models.OneToOneField(DeclarationVersion, on_delete=models.PROTECT, related_name="pdf")
     file = models.FileField(upload_to="certified/")
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -564,6 +645,9 @@ class CertifiedPdf(models.Model):
     class Meta:
         verbose_name = _("certified PDF")
         verbose_name_plural = _("certified PDFs")
+
+    def __str__(self) -> str:
+        return f"PDF of {self.version}"
 
 
 # The declaration's sections, in the order the form, the summary and the PDF show them.

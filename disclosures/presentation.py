@@ -96,7 +96,9 @@ def present_sections(content: dict) -> list[Section]:
     for key, (model, _related) in SECTIONS.items():
         section = Section(key=key, title=str(model._meta.verbose_name_plural).capitalize())
         for row in content["sections"].get(key, []):
-            section.rows.append(Row(key=row["key"], fields=present_fields(model, row, model.content_fields)))
+            section.rows.append(
+                Row(key=row["key"], fields=present_fields(model, row, model.content_fields))
+            )
         sections.append(section)
     return sections
 
@@ -130,7 +132,9 @@ class SectionChanges:
 
 
 def _pair(old_fields, new_fields) -> list[FieldChange]:
-    return [FieldChange(label, o, n) for (label, o), (_l, n) in zip(old_fields, new_fields, strict=True)]
+    return [
+        FieldChange(label, o, n) for (label, o), (_l, n) in zip(old_fields, new_fields, strict=True)
+    ]
 
 
 def compare_contents(old: dict, new: dict) -> dict:

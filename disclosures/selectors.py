@@ -38,7 +38,9 @@ def section_initial_rows(version: DeclarationVersion) -> dict[str, list[dict]]:
             {
                 "key": item.key,
                 **{
-                    name: (getattr(item, name + "_id") if name == "document" else getattr(item, name))
+                    name: (
+                        getattr(item, name + "_id") if name == "document" else getattr(item, name)
+                    )
                     for name in model.content_fields
                 },
             }

@@ -108,8 +108,10 @@ def _claim_draft(*, version: DeclarationVersion, expected_revision: int) -> None
     if current.is_certified:
         raise Conflict(_("This version has already been certified; amend it to make changes."))
     raise Conflict(
-        _("This draft was changed in another window or tab after you opened it. "
-          "Reload the page to see the latest draft; your changes here were not saved.")
+        _(
+            "This draft was changed in another window or tab after you opened it. "
+            "Reload the page to see the latest draft; your changes here were not saved."
+        )
     )
 
 

@@ -22,8 +22,9 @@ def validate_pdf_upload(uploaded_file) -> None:
     uploaded_file.seek(0)
     head = uploaded_file.read(1024)
     if b"%PDF-" not in head:
-        raise ValidationError(_("This file is not a PDF. Upload the contract as a PDF file."),
-                              code="not_pdf")
+        raise ValidationError(
+            _("This file is not a PDF. Upload the contract as a PDF file."), code="not_pdf"
+        )
     uploaded_file.seek(0)
     try:
         reader = PdfReader(io.BytesIO(uploaded_file.read()))

@@ -13,10 +13,10 @@ def normalise_orcid(value: str) -> str:
     value = (value or "").strip().upper()
     for prefix in ("HTTPS://ORCID.ORG/", "HTTP://ORCID.ORG/", "ORCID.ORG/"):
         if value.startswith(prefix):
-            value = value[len(prefix):]
+            value = value[len(prefix) :]
     bare = value.replace("-", "").replace(" ", "")
     if len(bare) == 16:
-        return "-".join(bare[i:i + 4] for i in range(0, 16, 4))
+        return "-".join(bare[i : i + 4] for i in range(0, 16, 4))
     return value
 
 

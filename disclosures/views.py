@@ -19,7 +19,12 @@ from .forms import (
     ProfileForm,
 )
 from .models import ResearcherProfile
-from .presentation import compare_contents, present_application, present_researcher, present_sections
+from .presentation import (
+    compare_contents,
+    present_application,
+    present_researcher,
+    present_sections,
+)
 from .selectors import (
     document_for_user_or_404,
     draft_of,
@@ -67,13 +72,17 @@ def profile_edit(request):
     )
     form = ProfileForm(request.POST or None, instance=profile)
     affiliations = AffiliationFormSet(
-        request.POST or None, prefix="affiliations",
+        request.POST or None,
+        prefix="affiliations",
         initial=None if request.method == "POST" else initial_affiliations,
     )
     if request.method == "POST":
         if form.is_valid() and affiliations.is_valid():
             rows = [
-                {k: f.cleaned_data[k] for k in ("institution", "department", "job_title", "is_primary")}
+                {
+                    k: f.cleaned_data[k]
+                    for k in ("institution", "department", "job_title", "is_primary")
+                }
                 for f in affiliations.forms
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
@@ -98,8 +107,11 @@ def declaration_edit(request, pk):
     if request.method == "POST":
         data = request.POST.copy()
         forms = DeclarationForms(
-            application=application, version=draft, user=request.user,
-            data=data, files=request.FILES,
+            application=application,
+            version=draft,
+            user=request.user,
+            data=data,
+            files=request.FILES,
         )
         valid = forms.is_valid()
         # Keep every valid upload at once, so that an error elsewhere does not lose it.
@@ -132,7 +144,9 @@ def declaration_edit(request, pk):
             status = 400
     else:
         forms = DeclarationForms(
-            application=application, version=draft, user=request.user,
+            application=application,
+            version=draft,
+            user=request.user,
             initial_rows=section_initial_rows(draft),
         )
     return render(
@@ -179,7 +193,8 @@ def declaration_review(request, pk):
             messages.error(request, str(error))
             return redirect("application_detail", pk=application.pk)
         messages.success(
-            request, _("Version %(number)s is certified. Download its PDF below.")
+            request,
+            _("Version %(number)s is certified. Download its PDF below.")
             % {"number": version.number},
         )
         return redirect("version_detail", pk=application.pk, number=version.number)

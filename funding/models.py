@@ -75,7 +75,10 @@ class Application(models.Model):
         related_name="applications",
     )
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="applications"
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="applications",
     )
     # The institution the researcher applied through; it decides which research office reviews.
     institution = models.ForeignKey(
@@ -89,12 +92,16 @@ class Application(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     requested_amount = models.DecimalField(
-        _("requested amount"), max_digits=15, decimal_places=2,
+        _("requested amount"),
+        max_digits=15,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
     )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     effort_percent = models.DecimalField(
-        _("effort (% of working time)"), max_digits=5, decimal_places=2,
+        _("effort (% of working time)"),
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     status = models.CharField(

@@ -7,9 +7,8 @@ from .permissions import application_scope
 
 
 def applications_for_user(user) -> QuerySet[Application]:
-    return (
-        Application.objects.filter(application_scope(user))
-        .select_related("programme__agency", "institution", "researcher__researcher_profile")
+    return Application.objects.filter(application_scope(user)).select_related(
+        "programme__agency", "institution", "researcher__researcher_profile"
     )
 
 

@@ -47,7 +47,9 @@ def application_start_view(request, programme_id):
         raise PermissionDenied
     programme = get_object_or_404(programmes_open_now(), pk=programme_id)
     if not hasattr(request.user, "researcher_profile"):
-        messages.info(request, _("Complete your profile first; it is reused for every application."))
+        messages.info(
+            request, _("Complete your profile first; it is reused for every application.")
+        )
         return redirect("profile")
     form = ApplicationForm(request.POST or None, prefix="application")
     if request.method == "POST" and form.is_valid():
@@ -61,8 +63,10 @@ def application_start_view(request, programme_id):
             if application.declaration.versions.get().based_on_id:
                 messages.info(
                     request,
-                    _("Your declaration is prefilled from your last certified one. "
-                      "Check every row is still current."),
+                    _(
+                        "Your declaration is prefilled from your last certified one. "
+                        "Check every row is still current."
+                    ),
                 )
             return redirect("declaration_edit", pk=application.pk)
     return render(

@@ -49,10 +49,28 @@ def celery_worker_process(transactional_db, settings, tmp_path):
     }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # noqa: S603 - our own worker command
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue,
-             "--pool=prefork", "--concurrency=1", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "--loglevel=INFO", "--hostname", f"{queue}@%h"],
-            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "-Q",
+                queue,
+                "--pool=prefork",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=INFO",
+                "--hostname",
+                f"{queue}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60
     while b" ready." not in log_path.read_bytes():

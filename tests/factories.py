@@ -246,6 +246,10 @@ def certify(version, user=None, ip="127.0.0.1"):
 
     user = user or version.declaration.application.researcher
     return declaration_certify(
-        version=version, user=user, expected_revision=version.revision,
-        signature="Hanako Yamada", ip_address=ip, language="en",
+        version=version,
+        user=user,
+        expected_revision=version.revision,
+        signature="Hanako Yamada",
+        ip_address=ip,
+        language="en",
     )

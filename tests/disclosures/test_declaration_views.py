@@ -32,19 +32,30 @@ def test_valid_post_saves_every_section(client, filing):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.revision == 1
-    for related in ("support_items", "in_kind_items", "appointments", "talent_programmes",
-                    "outside_activities", "contracts"):
+    for related in (
+        "support_items",
+        "in_kind_items",
+        "appointments",
+        "talent_programmes",
+        "outside_activities",
+        "contracts",
+    ):
         assert getattr(draft, related).count() == 1, related
 
 
 def test_invalid_row_shows_field_error_and_keeps_every_value(client, filing):
     application, draft = filing
-    support = {**section_rows()["support"][0], "end_date": datetime.date(2020, 1, 1),
-               "title": "兼業先との共同研究"}
+    support = {
+        **section_rows()["support"][0],
+        "end_date": datetime.date(2020, 1, 1),
+        "title": "兼業先との共同研究",
+    }
     outside = {**section_rows()["outside_activities"][0], "description": "Advisor to 光センサ"}
     response = client.post(
         _url(application),
-        declaration_post(draft.revision, sections={"support": [support], "outside_activities": [outside]}),
+        declaration_post(
+            draft.revision, sections={"support": [support], "outside_activities": [outside]}
+        ),
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -70,7 +81,9 @@ def test_invalid_row_shows_field_error_and_keeps_every_value(client, filing):
 def test_support_row_rules(client, filing, field, value, message_part):
     application, draft = filing
     row = {**section_rows()["support"][0], field: value}
-    response = client.post(_url(application), declaration_post(draft.revision, sections={"support": [row]}))
+    response = client.post(
+        _url(application), declaration_post(draft.revision, sections={"support": [row]})
+    )
     assert response.status_code == 400
     errors = response.context["forms"].formsets["support"].forms[0].errors
     assert message_part in " ".join(errors[field])
@@ -148,19 +161,36 @@ def test_certify_needs_password_and_signature_then_freezes(client, filing):
     client.post(_url(application), declaration_post(draft.revision))
     draft.refresh_from_db()
     review = reverse("declaration_review", args=[application.pk])
-    wrong = client.post(review, {"agree": "on", "signature": "Hanako Yamada",
-                                 "password": "wrong password", "revision": draft.revision})
+    wrong = client.post(
+        review,
+        {
+            "agree": "on",
+            "signature": "Hanako Yamada",
+            "password": "wrong password",
+            "revision": draft.revision,
+        },
+    )
     assert wrong.status_code == 400
     assert "This password is not correct." in wrong.content.decode()
-    unsigned = client.post(review, {"agree": "on", "signature": "Someone Else",
-                                    "password": "correct horse battery staple",
-                                    "revision": draft.revision})
+    unsigned = client.post(
+        review,
+        {
+            "agree": "on",
+            "signature": "Someone Else",
+            "password": "correct horse battery staple",
+            "revision": draft.revision,
+        },
+    )
     assert "Type your name exactly as in your profile" in unsigned.content.decode()
     draft.refresh_from_db()
     assert draft.is_draft
 
-    good = {"agree": "on", "signature": "hanako  YAMADA",
-            "password": "correct horse battery staple", "revision": draft.revision}
+    good = {
+        "agree": "on",
+        "signature": "hanako  YAMADA",
+        "password": "correct horse battery staple",
+        "revision": draft.revision,
+    }
     response = client.post(review, good)
     assert response.status_code == 302
     version = DeclarationVersion.objects.get(pk=draft.pk)

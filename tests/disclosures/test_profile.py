@@ -10,11 +10,16 @@ pytestmark = pytest.mark.django_db
 
 def _post(institution, **overrides):
     data = {
-        "family_name_latin": "Sato", "given_name_latin": "Kenji",
-        "family_name_kanji": "佐藤", "given_name_kanji": "健二",
-        "family_name_kana": "さとう", "given_name_kana": "けんじ",
-        "researcher_number": "12345678", "orcid": "https://orcid.org/0000-0002-1825-0097",
-        "affiliations-TOTAL_FORMS": "1", "affiliations-INITIAL_FORMS": "0",
+        "family_name_latin": "Sato",
+        "given_name_latin": "Kenji",
+        "family_name_kanji": "佐藤",
+        "given_name_kanji": "健二",
+        "family_name_kana": "さとう",
+        "given_name_kana": "けんじ",
+        "researcher_number": "12345678",
+        "orcid": "https://orcid.org/0000-0002-1825-0097",
+        "affiliations-TOTAL_FORMS": "1",
+        "affiliations-INITIAL_FORMS": "0",
         "affiliations-0-institution": str(institution.pk),
         "affiliations-0-department": "Faculty of Science",
         "affiliations-0-job_title": "Professor",
@@ -29,7 +34,10 @@ def test_profile_is_created_once_and_reused(client):
     client.force_login(user)
     institution = InstitutionFactory()
     assert client.post(reverse("profile"), _post(institution)).status_code == 302
-    assert client.post(reverse("profile"), _post(institution, given_name_latin="Ken")).status_code == 302
+    assert (
+        client.post(reverse("profile"), _post(institution, given_name_latin="Ken")).status_code
+        == 302
+    )
     profile = ResearcherProfile.objects.get(user=user)
     assert profile.given_name_latin == "Ken"
     assert profile.orcid == "0000-0002-1825-0097"
@@ -57,7 +65,9 @@ def test_bad_orcid_is_refused_at_the_field_and_nothing_is_lost(client, orcid, me
 
 def test_exactly_one_primary_affiliation(client):
     client.force_login(UserFactory())
-    response = client.post(reverse("profile"), _post(InstitutionFactory(), **{"affiliations-0-is_primary": ""}))
+    response = client.post(
+        reverse("profile"), _post(InstitutionFactory(), **{"affiliations-0-is_primary": ""})
+    )
     assert "Mark exactly one affiliation as primary." in response.content.decode()
 
 

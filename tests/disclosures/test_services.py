@@ -50,7 +50,8 @@ def test_stale_draft_save_is_refused_and_changes_nothing():
 
     with pytest.raises(Conflict):
         declaration_save_draft(
-            version=draft, expected_revision=stale_revision,
+            version=draft,
+            expected_revision=stale_revision,
             application_data=application_data(title="Overwritten"),
             sections={**section_rows(), "support": []},
         )

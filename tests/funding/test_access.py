@@ -30,8 +30,9 @@ def world():
     institution, other_institution = InstitutionFactory(), InstitutionFactory()
     agency, other_agency = AgencyFactory(), AgencyFactory()
     owner = researcher(institution=institution)
-    application = start_application(owner, programme=ProgrammeFactory(agency=agency),
-                                    title=SECRET_TITLE)
+    application = start_application(
+        owner, programme=ProgrammeFactory(agency=agency), title=SECRET_TITLE
+    )
     draft = application.declaration.versions.get()
     document = document_store(user=owner, uploaded_file=simple_pdf_upload())
     rows = {"contracts": [{**_contract_row(), "document": document}]}

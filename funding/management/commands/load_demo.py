@@ -75,17 +75,23 @@ class Command(BaseCommand):
         profile, created = ResearcherProfile.objects.get_or_create(
             user=researcher,
             defaults={
-                "family_name_latin": "Yamada", "given_name_latin": "Hanako",
-                "family_name_kanji": "山田", "given_name_kanji": "花子",
-                "family_name_kana": "やまだ", "given_name_kana": "はなこ",
+                "family_name_latin": "Yamada",
+                "given_name_latin": "Hanako",
+                "family_name_kanji": "山田",
+                "given_name_kanji": "花子",
+                "family_name_kana": "やまだ",
+                "given_name_kana": "はなこ",
                 "researcher_number": "90123456",
                 "orcid": "0000-0002-1825-0097",
             },
         )
         if created:
             Affiliation.objects.create(
-                profile=profile, institution=kita, department="Graduate School of Engineering",
-                job_title="Associate Professor", is_primary=True,
+                profile=profile,
+                institution=kita,
+                department="Graduate School of Engineering",
+                job_title="Associate Professor",
+                is_primary=True,
             )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/"))
         for username, role, _extra in users:
