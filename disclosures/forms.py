@@ -5,6 +5,7 @@ import re
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import Application
@@ -372,8 +373,8 @@ class DeclarationForms:
         return [
             (
                 key,
-                str(SECTIONS[key][0]._meta.verbose_name_plural).capitalize(),
-                str(SECTIONS[key][0]._meta.verbose_name).capitalize(),
+                capfirst(str(SECTIONS[key][0]._meta.verbose_name_plural)),
+                capfirst(str(SECTIONS[key][0]._meta.verbose_name)),
                 SECTION_GUIDANCE[key],
                 formset,
             )

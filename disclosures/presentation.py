@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -48,7 +49,7 @@ def _display(model_field, value) -> str:
 
 
 def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name).capitalize()
+    return capfirst(str(model._meta.get_field(name).verbose_name))
 
 
 @dataclass
@@ -94,7 +95,7 @@ def present_application(content: dict) -> list[tuple[str, str]]:
 def present_sections(content: dict) -> list[Section]:
     sections = []
     for key, (model, _related) in SECTIONS.items():
-        section = Section(key=key, title=str(model._meta.verbose_name_plural).capitalize())
+        section = Section(key=key, title=capfirst(str(model._meta.verbose_name_plural)))
         for row in content["sections"].get(key, []):
             section.rows.append(
                 Row(key=row["key"], fields=present_fields(model, row, model.content_fields))
@@ -169,6 +170,6 @@ def compare_contents(old: dict, new: dict) -> dict:
                 )
                 changes.append(RowChange("removed", fields))
         sections.append(
-            SectionChanges(key, str(model._meta.verbose_name_plural).capitalize(), changes)
+            SectionChanges(key, capfirst(str(model._meta.verbose_name_plural)), changes)
         )
     return {"researcher": header, "application": application, "sections": sections}
