@@ -5,6 +5,7 @@ import re
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.forms.utils import ErrorDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -154,7 +155,7 @@ class SectionRowForm(CleanTextMixin, PeriodMixin, forms.ModelForm):
         self.user = user
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.setdefault("rows", 2)
+                field.widget.attrs["rows"] = 2
                 # Text columns are unbounded in the database; a declaration's are not.
                 field.max_length = field.max_length or 10_000
                 field.validators.append(MaxLengthValidator(field.max_length))
@@ -384,14 +385,17 @@ class DeclarationForms:
     def is_valid(self) -> bool:
         results = [self.application_form.is_valid()]
         results += [formset.is_valid() for formset in self.formsets.values()]
+        # A row the user removed is not saved, so its errors are nobody's concern.
+        for formset in self.formsets.values():
+            for form in formset.forms:
+                if getattr(form, "cleaned_data", {}).get("DELETE"):
+                    form._errors = ErrorDict()
         return all(results)
 
     def error_count(self) -> int:
+        """Fields in error, not counting rows the user removed."""
         count = len(self.application_form.errors)
-        for formset in self.formsets.values():
-            count += len(formset.non_form_errors())
-            count += sum(len(form.errors) for form in formset.forms)
-        return count
+        return count + sum(formset.total_error_count() for formset in self.formsets.values())
 
     def kept_rows(self, key):
         """The forms of a section that hold a row to save (not deleted, not left empty)."""

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -136,10 +136,15 @@ def declaration_edit(request, pk):
                     return redirect("declaration_review", pk=application.pk)
                 return redirect("declaration_edit", pk=application.pk)
         else:
+            count = forms.error_count()
             messages.error(
                 request,
-                _("Nothing was saved yet: please correct the %(count)s fields marked below.")
-                % {"count": forms.error_count()},
+                ngettext(
+                    "Nothing was saved yet: please correct the %(count)s field marked below.",
+                    "Nothing was saved yet: please correct the %(count)s fields marked below.",
+                    count,
+                )
+                % {"count": count},
             )
             status = 400
     else:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "funding",
     "disclosures",
+    "checks",
 ]
 
 MIDDLEWARE = [
