@@ -2,6 +2,7 @@
 # Install the system packages the portal needs, only those missing.
 #   pango/cairo + a Japanese font: WeasyPrint renders the certified PDFs
 #   gettext: compiles the Japanese and English catalogues
+#   libicu-dev, pkg-config, a C++ compiler: PyICU builds from source
 #   chromium (with --browser): the real-browser tests
 set -euo pipefail
 
@@ -9,6 +10,12 @@ need=()
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b)
 fc-list :lang=ja 2>/dev/null | grep -qi 'ipaex\|noto.*cjk' || need+=(fonts-ipaexfont-gothic fonts-ipaexfont-mincho fontconfig)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+# PyICU (name transliteration for the cross-checks) builds from source against ICU.
+{ command -v pkg-config >/dev/null 2>&1 && pkg-config --exists icu-i18n; } || need+=(libicu-dev pkg-config)
+command -v g++ >/dev/null 2>&1 || need+=(gcc g++)
+python=$(command -v python3.11 || command -v python3)
+"$python" -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+  || need+=("$(basename "$python")-dev")
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ "${1:-}" = "--browser" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
