@@ -140,3 +140,162 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.organisation_name}"
+
+
+class Flag(models.Model):
+    """A reason to look, raised by a rule: never a verdict. Unique per (rule, declaration
+    version, subject), or per (rule, application, subject) for application-level rules."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DISMISSED = "dismissed", _("Dismissed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        RESOLVED = "resolved", _("Resolved")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    rule = models.CharField(_("rule"), max_length=40)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    application = models.ForeignKey(
+        "funding.Application",
+        on_delete=models.PROTECT,
+        related_name="flags",
+        verbose_name=_("application"),
+    )
+    version = models.ForeignKey(
+        "disclosures.DeclarationVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="flags",
+        verbose_name=_("declaration version"),
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    params = models.JSONField(_("explanation parameters"), default=dict)
+    evidence = models.JSONField(_("evidence"), default=list)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen at"))
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "version", "subject"],
+                condition=models.Q(version__isnull=False),
+                name="flag_unique_per_version",
+            ),
+            models.UniqueConstraint(
+                fields=["rule", "application", "subject"],
+                condition=models.Q(version__isnull=True),
+                name="flag_unique_per_application",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "rule"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule} · {self.subject}"
+
+
+class FilingCheck(models.Model):
+    """That a certified version has been checked, and when: the sweep re-enqueues every
+    certified version that has none (its check was lost, e.g. Redis was down)."""
+
+    version = models.OneToOneField(
+        "disclosures.DeclarationVersion", on_delete=models.CASCADE, related_name="check_record"
+    )
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("filing check")
+        verbose_name_plural = _("filing checks")
+
+    def __str__(self) -> str:
+        return f"{self.version} checked {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class CheckRun(models.Model):
+    """A run of the checks over many filings, split into chunks across workers."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+
+    scope = models.CharField(_("scope"), max_length=300)
+    rules = models.JSONField(_("rules"), default=list)
+    total = models.PositiveIntegerField(_("filings to check"), default=0)
+    done = models.PositiveIntegerField(_("filings checked"), default=0)
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RUNNING
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("check run")
+        verbose_name_plural = _("check runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.done}/{self.total}"
+
+
+class ContractText(models.Model):
+    """Text extracted once from an uploaded contract, for the clause check."""
+
+    document = models.OneToOneField(
+        "disclosures.Document", on_delete=models.CASCADE, related_name="extracted_text"
+    )
+    pages = models.JSONField(default=list, help_text="The text of each page, in order.")
+    extracted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contract text")
+        verbose_name_plural = _("contract texts")
+
+    def __str__(self) -> str:
+        return f"Text of {self.document}"
+
+
+class CheckRunChunk(models.Model):
+    """A chunk of a run that has finished: counted once, however often its task ran."""
+
+    run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    filings = models.PositiveIntegerField()
+    finished_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="run_chunk_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} chunk {self.index}"

@@ -354,6 +354,7 @@ class SupportItem(DeclarationItem):
     )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     effort_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("effort (% of working time)"),
         max_digits=5,
         decimal_places=2,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from funding.models import Application
 from funding.services import application_set_status
 from portal.exceptions import Conflict, ServiceError
+from portal.queue import enqueue_on_commit
 
 from .content import APPLICATION_FIELDS, content_fingerprint, declaration_content
 from .models import (
@@ -176,6 +177,8 @@ def declaration_certify(
     certified and can never change; its PDF is archived by a task after commit.
     A second certify of the same draft (double click) raises Conflict.
     """
+    from checks.tasks import check_filing
+
     from .tasks import archive_certified_pdf
 
     application = version.declaration.application
@@ -205,7 +208,8 @@ def declaration_certify(
     if not certified:
         raise Conflict(_("This version has already been certified."))
     application_set_status(application=application, status=Application.Status.SUBMITTED)
-    transaction.on_commit(lambda: archive_certified_pdf.delay(version_id=locked.pk))
+    enqueue_on_commit(archive_certified_pdf, version_id=locked.pk)
+    enqueue_on_commit(check_filing, version_id=locked.pk)
     locked.refresh_from_db()
     return locked
 

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from checks.permissions import can_view_flags
+from checks.presentation import present_flags
 from disclosures.forms import ApplicationForm
 from disclosures.selectors import versions_of
 from disclosures.services import last_certified_version_of
@@ -93,12 +95,19 @@ def application_list(request):
 def application_detail(request, pk):
     application = application_for_user_or_404(request.user, pk)
     versions = list(versions_of(application))
+    flags = []
+    if can_view_flags(request.user, application):
+        flags = present_flags(
+            application.flags.select_related("version").order_by("status", "-severity", "rule")
+        )
     return render(
         request,
         "funding/application_detail.html",
         {
             "application": application,
             "versions": versions,
+            "flags": flags,
+            "show_flags": can_view_flags(request.user, application),
             "draft": next((v for v in versions if v.is_draft), None),
             "can_edit": can_edit_application(request.user, application),
         },

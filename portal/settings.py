@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "funding",
     "disclosures",
     "checks",
+    "interchange",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,13 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Catches missing declarations and any filing whose check was never queued.
+    "checks-sweep": {
+        "task": "checks.sweep",
+        "schedule": env.int("CHECKS_SWEEP_SECONDS", default=600),
+    },
+}
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

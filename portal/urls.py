@@ -7,4 +7,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("funding.urls")),
     path("", include("disclosures.urls")),
+    path("", include("checks.urls")),
 ]

@@ -1,0 +1,272 @@
+"""Runs the rules over many filings at once.
+
+The engine gathers, for a chunk of certified versions, everything the rules read (the
+researchers' other filings, their evidence, restricted-list matches for every organisation
+named, contract texts) in a handful of queries, evaluates each rule on each filing, and
+hands the findings to ``flags_sync``.
+"""
+
+import io
+import logging
+from collections import defaultdict
+from functools import lru_cache
+
+from django.db.models import Q
+from django.utils import timezone
+
+from disclosures.models import DeclarationVersion, Document
+
+from .matching import ListIndex
+from .models import ContractText, Evidence, ListedEntity, Snapshot
+from .rules import RULES
+from .rules.base import CheckContext, EvidenceFact, Filing
+from .rules.restricted_entity import screened_names
+from .selectors import current_list_snapshots, latest_certified_versions
+from .services import filing_checks_record, flags_resolve_superseded, flags_sync
+
+logger = logging.getLogger(__name__)
+
+FILING_RULES = [code for code, rule in RULES.items() if not rule.application_level]
+
+
+def _filing(version: DeclarationVersion) -> Filing:
+    return Filing(
+        version_id=version.pk,
+        application_id=version.declaration.application_id,
+        researcher_id=version.declaration.application.researcher_id,
+        number=version.number,
+        certified_at=version.certified_at,
+        content=version.content,
+    )
+
+
+def _versions(version_ids):
+    return DeclarationVersion.objects.filter(pk__in=version_ids).select_related(
+        "declaration__application__researcher__researcher_profile",
+        "declaration__application__institution",
+    )
+
+
+def _other_filings(filings: list[Filing]) -> dict[int, list[Filing]]:
+    """Each researcher's latest certified filings, by researcher id."""
+    researcher_ids = {f.researcher_id for f in filings}
+    by_researcher = defaultdict(list)
+    for version in _versions(
+        latest_certified_versions()
+        .filter(declaration__application__researcher_id__in=researcher_ids)
+        .values("pk")
+    ):
+        by_researcher[version.declaration.application.researcher_id].append(_filing(version))
+    return by_researcher
+
+
+def _evidence(versions) -> dict[int, list[EvidenceFact]]:
+    """Evidence by researcher id, matched on ORCID iD or researcher number, never name."""
+    by_orcid, by_number = defaultdict(set), defaultdict(set)
+    for version in versions:
+        application = version.declaration.application
+        profile = getattr(application.researcher, "researcher_profile", None)
+        if profile and profile.orcid:
+            by_orcid[profile.orcid].add(application.researcher_id)
+        if profile and profile.researcher_number:
+            by_number[profile.researcher_number].add(application.researcher_id)
+    if not by_orcid and not by_number:
+        return {}
+    facts = defaultdict(list)
+    rows = Evidence.objects.filter(
+        Q(orcid__in=list(by_orcid)) | Q(researcher_number__in=list(by_number))
+    ).select_related("snapshot")
+    for row in rows.iterator(chunk_size=2000):
+        fact = EvidenceFact(
+            id=row.pk,
+            kind=row.kind,
+            source=row.snapshot.kind,
+            snapshot_published_on=row.snapshot.published_on.isoformat(),
+            organisation_name=row.organisation_name,
+            organisation_country=row.organisation_country,
+            title=row.title,
+            award_id=row.award_id,
+            doi=row.doi,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            details=row.details,
+        )
+        owners = by_orcid.get(row.orcid, set()) | by_number.get(row.researcher_number, set())
+        for researcher_id in owners:
+            facts[researcher_id].append(fact)
+    return facts
+
+
+@lru_cache(maxsize=2)
+def _list_index(snapshot_ids: tuple[int, ...]) -> tuple[ListIndex, dict]:
+    """The matcher over the current lists, built once per worker process per set of
+    snapshots (loading a new list changes the key and so rebuilds it)."""
+    entries, info = [], {}
+    rows = ListedEntity.objects.filter(snapshot_id__in=snapshot_ids).select_related("snapshot")
+    for entity in rows.iterator(chunk_size=5000):
+        entries.append((entity.pk, [entity.name, *entity.aliases]))
+        info[entity.pk] = {
+            "entity_id": entity.pk,
+            "entity_name": entity.name,
+            "source_id": entity.source_id or str(entity.pk),
+            "entity_country": entity.country,
+            "programs": entity.programs,
+            "list_kind": entity.snapshot.kind,
+            "published_on": entity.snapshot.published_on.isoformat(),
+            "snapshot_sha256": entity.snapshot.sha256,
+            "snapshot_id": entity.snapshot_id,
+        }
+    return ListIndex(entries), info
+
+
+def current_list_index() -> tuple[ListIndex, dict] | None:
+    snapshots = current_list_snapshots()
+    if not snapshots:
+        return None
+    return _list_index(tuple(sorted(s.pk for s in snapshots)))
+
+
+def screen_names(names) -> dict[str, list[dict]]:
+    """Restricted-list matches for each name, as rules and the screening page use them."""
+    names = sorted({n for n in names if n and n.strip()})
+    loaded = current_list_index()
+    if loaded is None or not names:
+        return {}
+    index, info = loaded
+    results = {}
+    for name, matches in zip(names, index.match(names), strict=True):
+        if matches:
+            results[name] = [
+                {
+                    **info[m.entry_id],
+                    "matched_name": m.matched_name,
+                    "score": round(m.score, 1),
+                    "method": m.method,
+                }
+                for m in matches
+            ]
+    return results
+
+
+def _contract_texts(filings: list[Filing]) -> dict[str, list[str]]:
+    """Text of every contract document the filings name, extracted once and kept."""
+    wanted = {
+        item["document"]["sha256"]
+        for f in filings
+        for item in f.items("contracts")
+        if item.get("document")
+    }
+    if not wanted:
+        return {}
+    texts = {}
+    documents = Document.objects.filter(sha256__in=wanted).select_related("extracted_text")
+    for document in documents:
+        if document.sha256 in texts:
+            continue
+        stored = getattr(document, "extracted_text", None)
+        if stored is None:
+            stored, _created = ContractText.objects.get_or_create(
+                document=document, defaults={"pages": extract_pages(document)}
+            )
+        texts[document.sha256] = stored.pages
+    return texts
+
+
+def extract_pages(document: Document) -> list[str]:
+    from pypdf import PdfReader
+
+    try:
+        with document.file.open("rb") as handle:
+            reader = PdfReader(io.BytesIO(handle.read()))
+            return [page.extract_text() or "" for page in reader.pages]
+    except Exception:  # a damaged PDF must not stop the other checks
+        logger.exception("Could not read the text of document %s", document.pk)
+        return []
+
+
+def check_versions(version_ids, rules=None) -> dict:
+    """Evaluate the filing rules on these certified versions and sync their flags."""
+    rules = [r for r in (rules or FILING_RULES) if r in FILING_RULES]
+    versions = list(_versions(version_ids).filter(status=DeclarationVersion.Status.CERTIFIED))
+    if not versions:
+        return {"filings": 0}
+    filings = [_filing(v) for v in versions]
+    others = (
+        _other_filings(filings)
+        if {"inconsistent_filings", "duplicate_funding"} & set(rules)
+        else {}
+    )
+    evidence = _evidence(versions) if "undeclared_evidence" in rules else {}
+    matches = {}
+    if "restricted_entity" in rules:
+        matches = screen_names(name for f in filings for _s, _i, name in screened_names(f))
+    texts = _contract_texts(filings) if "contract_clauses" in rules else {}
+    today = timezone.localdate()
+    results = []
+    for version, filing in zip(versions, filings, strict=True):
+        context = CheckContext(
+            filing=filing,
+            other_filings=[
+                o
+                for o in others.get(filing.researcher_id, [])
+                if o.application_id != filing.application_id
+            ],
+            evidence=evidence.get(filing.researcher_id, []),
+            list_matches=matches,
+            contract_texts=texts,
+            home_country=str(version.declaration.application.institution.country),
+            today=today,
+        )
+        for code in rules:
+            results.append(
+                (filing.application_id, filing.version_id, code, RULES[code].evaluate(context))
+            )
+    counts = flags_sync(results=results)
+    counts["superseded"] = flags_resolve_superseded(version_ids=[v.pk for v in versions])
+    filing_checks_record(version_ids=[v.pk for v in versions])
+    counts["filings"] = len(versions)
+    return counts
+
+
+def check_missing_declarations(application_ids=None) -> dict:
+    """Applications past their programme's deadline with no certified declaration."""
+    from funding.models import Application
+
+    rule = RULES["missing_declaration"]
+    today = timezone.localdate()
+    applications = Application.objects.filter(programme__declaration_required=True)
+    if application_ids is not None:
+        applications = applications.filter(pk__in=application_ids)
+    certified = set(
+        DeclarationVersion.objects.certified()
+        .filter(declaration__application__in=applications)
+        .values_list("declaration__application_id", flat=True)
+    )
+    totals = defaultdict(int)
+    results = []
+    rows = applications.values_list("pk", "programme__code", "programme__closes_on")
+    for application_id, code, closes_on in rows.iterator(chunk_size=5000):
+        findings = rule.evaluate_application(
+            programme=code,
+            deadline=closes_on,
+            has_certified=application_id in certified,
+            today=today,
+        )
+        results.append((application_id, None, rule.code, findings))
+        if len(results) == 5000:
+            for key, value in flags_sync(results=results).items():
+                totals[key] += value
+            results = []
+    if results:
+        for key, value in flags_sync(results=results).items():
+            totals[key] += value
+    return dict(totals)
+
+
+def snapshot_kinds_rules(kind: str) -> list[str]:
+    """Which rules a newly loaded snapshot of this kind can change."""
+    if kind in Snapshot.RESTRICTED_LISTS:
+        return ["restricted_entity"]
+    if kind in Snapshot.EVIDENCE:
+        return ["undeclared_evidence"]
+    return []

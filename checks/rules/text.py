@@ -1,0 +1,74 @@
+"""Text helpers shared by the rules: comparable organisation names and passages."""
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+_WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+# A passage counts as shared from this many tokens on (words, or characters of CJK text).
+MIN_PASSAGE_TOKENS = 8
+
+
+def tokens(text: str) -> list[str]:
+    """Words of Latin-script text; single characters of Japanese and Chinese text, which
+    has no spaces between words."""
+    out = []
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text or "").casefold()):
+        if _CJK.search(word):
+            out.extend(word)
+        else:
+            out.append(word)
+    return out
+
+
+def shared_passages(a: str, b: str, limit: int = 3) -> tuple[float, list[str]]:
+    """How much of the shorter text reappears in the other, and the longest passages
+    that do (as they read in ``a``)."""
+    ta, tb = tokens(a), tokens(b)
+    if not ta or not tb:
+        return 0.0, []
+    matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    blocks = [m for m in matcher.get_matching_blocks() if m.size >= MIN_PASSAGE_TOKENS]
+    covered = sum(m.size for m in blocks)
+    coverage = covered / min(len(ta), len(tb))
+    blocks.sort(key=lambda m: m.size, reverse=True)
+    joiner = "" if _CJK.search(a or "") else " "
+    passages = [joiner.join(ta[m.a : m.a + m.size])[:300] for m in blocks[:limit]]
+    return coverage, passages
+
+
+@lru_cache(maxsize=200_000)
+def organisation_key(name: str) -> str:
+    """A comparable form of an organisation name (see checks.matching)."""
+    from checks.matching import normalise_name
+
+    keys = normalise_name(name or "")
+    return keys.han or keys.latin
+
+
+def same_organisation(a: str, b: str, threshold: float = 90.0) -> bool:
+    ka, kb = organisation_key(a), organisation_key(b)
+    if not ka or not kb:
+        return False
+    return ka == kb or fuzz.token_sort_ratio(ka, kb) >= threshold
+
+
+def title_similarity(a: str, b: str) -> float:
+    return fuzz.token_sort_ratio(" ".join(tokens(a)), " ".join(tokens(b)))
+
+
+def is_this_application(support_item: dict, filing) -> bool:
+    """A pending support row that is this very proposal (the US form lists it): same
+    funder as the programme's agency and nearly the same title."""
+    return (
+        support_item["status"] == "pending"
+        and title_similarity(support_item["title"], filing.title) >= 90
+        and same_organisation(
+            support_item["organisation_name"], filing.content["programme"]["agency"]
+        )
+    )

@@ -1,0 +1,183 @@
+"""Every write of the cross-checks: flags, their status, check records and runs."""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.exceptions import ServiceError
+
+from .models import CheckRun, CheckRunChunk, FilingCheck, Flag
+from .rules import RULES, Finding
+
+# The transitions a flag may make. Resolved is the machine's word for "its cause is gone";
+# people dismiss or confirm.
+TRANSITIONS = {
+    Flag.Status.OPEN: {Flag.Status.DISMISSED, Flag.Status.CONFIRMED, Flag.Status.RESOLVED},
+    Flag.Status.RESOLVED: {Flag.Status.OPEN},
+    Flag.Status.DISMISSED: {Flag.Status.OPEN},
+    Flag.Status.CONFIRMED: set(),
+}
+
+
+def flags_set_status(*, flags, status: str, by=None, reason: str = "") -> int:
+    """The one place that changes flags' status (one flag or many at once).
+
+    Only allowed transitions happen; a flag already elsewhere is left alone. Returns how
+    many flags changed. Dismissing needs a reason.
+    """
+    if status == Flag.Status.DISMISSED and not reason.strip():
+        raise ServiceError(_("Give the reason for dismissing the flag."))
+    allowed_from = [old for old, targets in TRANSITIONS.items() if status in targets]
+    ids = [f.pk for f in flags] if isinstance(flags, list) else flags.values("pk")
+    return Flag.objects.filter(pk__in=ids, status__in=allowed_from).update(
+        status=status,
+        status_reason=reason,
+        status_changed_by=by,
+        status_changed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def flags_sync(*, results: list[tuple[int, int | None, str, list[Finding]]]) -> dict:
+    """Make the stored flags agree with the rules' latest findings.
+
+    ``results`` holds (application id, version id or None, rule code, findings) for every
+    rule evaluated. A finding without a flag creates one; a flag found again is refreshed
+    (and re-opened if it had been resolved); an open flag not found again is resolved, not
+    deleted. Dismissed and confirmed flags keep the decision a person made. Running it twice
+    with the same results changes nothing the second time.
+    """
+    now = timezone.now()
+    versions_by_rule, applications_by_rule = defaultdict(list), defaultdict(list)
+    for application_id, version_id, rule, _findings in results:
+        if version_id is None:
+            applications_by_rule[rule].append(application_id)
+        else:
+            versions_by_rule[rule].append(version_id)
+    scope = Q(pk__in=[])
+    for rule, ids in versions_by_rule.items():
+        scope |= Q(rule=rule, version_id__in=ids)
+    for rule, ids in applications_by_rule.items():
+        scope |= Q(rule=rule, version__isnull=True, application_id__in=ids)
+    existing = {
+        (f.rule, f.application_id, f.version_id, f.subject): f for f in Flag.objects.filter(scope)
+    }
+    to_create, to_update, to_reopen, seen = [], [], [], set()
+    for application_id, version_id, rule, findings in results:
+        for finding in findings:
+            key = (rule, application_id, version_id, finding.subject)
+            seen.add(key)
+            flag = existing.get(key)
+            if flag is None:
+                to_create.append(
+                    Flag(
+                        rule=rule,
+                        severity=RULES[rule].severity,
+                        application_id=application_id,
+                        version_id=version_id,
+                        subject=finding.subject,
+                        score=finding.score,
+                        params=finding.params,
+                        evidence=finding.evidence,
+                        last_seen_at=now,
+                    )
+                )
+                continue
+            flag.params, flag.evidence, flag.score = finding.params, finding.evidence, finding.score
+            flag.last_seen_at = now
+            to_update.append(flag)
+            if flag.status == Flag.Status.RESOLVED:
+                to_reopen.append(flag)
+    # ignore_conflicts: a concurrent run may have created the same flag a moment ago.
+    Flag.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=1000)
+    Flag.objects.bulk_update(
+        to_update, ["params", "evidence", "score", "last_seen_at"], batch_size=1000
+    )
+    gone = [f for key, f in existing.items() if key not in seen and f.status == Flag.Status.OPEN]
+    resolved = (
+        flags_set_status(
+            flags=gone, status=Flag.Status.RESOLVED, reason="The cause is no longer found."
+        )
+        if gone
+        else 0
+    )
+    reopened = flags_set_status(flags=to_reopen, status=Flag.Status.OPEN) if to_reopen else 0
+    return {"created": len(to_create), "resolved": resolved, "reopened": reopened}
+
+
+def flags_resolve_superseded(*, version_ids: list[int]) -> int:
+    """Resolve the open flags of older versions of these versions' declarations: an
+    amendment replaced what they were about."""
+    from disclosures.models import DeclarationVersion
+
+    older = Q(pk__in=[])
+    for declaration_id, number in DeclarationVersion.objects.filter(pk__in=version_ids).values_list(
+        "declaration_id", "number"
+    ):
+        older |= Q(version__declaration_id=declaration_id, version__number__lt=number)
+    stale = Flag.objects.filter(older, status=Flag.Status.OPEN)
+    return flags_set_status(
+        flags=stale, status=Flag.Status.RESOLVED, reason="Superseded by a later version."
+    )
+
+
+def filing_checks_record(*, version_ids: list[int]) -> None:
+    now = timezone.now()
+    FilingCheck.objects.bulk_create(
+        [FilingCheck(version_id=pk, checked_at=now) for pk in version_ids],
+        update_conflicts=True,
+        unique_fields=["version"],
+        update_fields=["checked_at"],
+    )
+
+
+CHUNK_SIZE = 500
+
+
+@transaction.atomic
+def checks_start(
+    *, version_ids: list[int], rules: list[str], scope: str, user=None, chunk_size: int = CHUNK_SIZE
+) -> CheckRun:
+    """Start a run over these versions, split into chunks that workers take in parallel.
+
+    After: a CheckRun whose progress (filings checked of total) rises as chunks finish;
+    the chunk tasks are queued once this transaction commits.
+    """
+    from portal.queue import enqueue_on_commit
+
+    from .tasks import check_chunk
+
+    version_ids = sorted(set(version_ids))
+    chunks = [version_ids[i : i + chunk_size] for i in range(0, len(version_ids), chunk_size)]
+    run = CheckRun.objects.create(
+        scope=scope[:300],
+        rules=rules,
+        total=len(version_ids),
+        chunks_total=len(chunks),
+        started_by=user,
+        status=CheckRun.Status.RUNNING if chunks else CheckRun.Status.FINISHED,
+        finished_at=None if chunks else timezone.now(),
+    )
+    for index, ids in enumerate(chunks):
+        enqueue_on_commit(check_chunk, run_id=run.pk, index=index, version_ids=ids, rules=rules)
+    return run
+
+
+@transaction.atomic
+def check_run_chunk_done(*, run_id: int, index: int, filings: int) -> None:
+    """Count a finished chunk once (a re-delivered task does not count twice); the last
+    one closes the run. Atomic increments, so chunks finishing together all count."""
+    _chunk, created = CheckRunChunk.objects.get_or_create(
+        run_id=run_id, index=index, defaults={"filings": filings}
+    )
+    if not created:
+        return
+    CheckRun.objects.filter(pk=run_id).update(
+        done=F("done") + filings, chunks_done=F("chunks_done") + 1
+    )
+    CheckRun.objects.filter(
+        pk=run_id, status=CheckRun.Status.RUNNING, chunks_done__gte=F("chunks_total")
+    ).update(status=CheckRun.Status.FINISHED, finished_at=timezone.now())

@@ -1,0 +1,66 @@
+"""When checks run: on certification, by the sweep, in chunked runs."""
+
+import pytest
+from django.core.management import call_command
+
+from checks.models import CheckRun, FilingCheck, Flag
+from checks.services import check_run_chunk_done, checks_start
+from checks.tasks import check_chunk, sweep
+from tests.checks.builders import certified_filing, support_row
+from tests.conftest import wait_for
+from tests.factories import fill_draft, researcher, start_application
+
+
+@pytest.mark.django_db
+def test_certification_queues_the_check(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        version = certified_filing(
+            sections={"support": [support_row(effort_percent="95")]}, effort_percent="30"
+        )
+    assert FilingCheck.objects.filter(version=version).exists()
+    assert Flag.objects.filter(rule="over_commitment", version=version).exists()
+
+
+@pytest.mark.django_db
+def test_sweep_recovers_a_filing_whose_check_was_never_queued(django_capture_on_commit_callbacks):
+    # Certified without running on-commit callbacks: as if the broker had been down.
+    version = certified_filing(
+        sections={"support": [support_row(effort_percent="95")]}, effort_percent="30"
+    )
+    assert not FilingCheck.objects.filter(version=version).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    assert FilingCheck.objects.filter(version=version).exists()
+    assert Flag.objects.filter(rule="over_commitment", version=version).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()  # nothing left to recover
+    assert CheckRun.objects.filter(scope="sweep").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_redelivered_chunk_counts_once(django_capture_on_commit_callbacks):
+    versions = [certified_filing() for _ in range(3)]
+    run = checks_start(version_ids=[v.pk for v in versions], rules=[], scope="test", chunk_size=2)
+    assert run.chunks_total == 2
+    check_chunk(run_id=run.pk, index=0, version_ids=[versions[0].pk, versions[1].pk], rules=[])
+    check_chunk(run_id=run.pk, index=0, version_ids=[versions[0].pk, versions[1].pk], rules=[])
+    run.refresh_from_db()
+    assert (run.done, run.status) == (2, CheckRun.Status.RUNNING)
+    check_run_chunk_done(run_id=run.pk, index=1, filings=1)
+    run.refresh_from_db()
+    assert (run.done, run.status) == (3, CheckRun.Status.FINISHED)
+
+
+def test_run_checks_command_with_the_real_worker(celery_worker_process, capsys):
+    user = researcher()
+    certified_filing(
+        user, sections={"support": [support_row(effort_percent="95")]}, effort_percent="30"
+    )
+    fill_draft(start_application(researcher()).declaration.versions.get())
+    call_command("run_checks", "--chunk-size", "1", "--timeout", "60")
+    out = capsys.readouterr().out
+    assert "checked 1 of 1 filings" in out
+    assert "over_commitment" in out
+    run = wait_for(lambda: CheckRun.objects.filter(status=CheckRun.Status.FINISHED).first())
+    assert run.done == run.total == 1
+    assert "checks.check_chunk" in celery_worker_process.log_path.read_text()
