@@ -88,7 +88,7 @@ class SnapshotAdmin(admin.ModelAdmin):
                     institution=form.cleaned_data["institution"],
                 )
             except ReferenceImportError as error:
-                errors = error.errors
+                errors = error.messages
             else:
                 snapshot = result.snapshot
                 if result.created:

@@ -98,9 +98,10 @@ def _evidence(versions) -> dict[int, list[EvidenceFact]]:
 
 
 @lru_cache(maxsize=2)
-def _list_index(snapshot_ids: tuple[int, ...]) -> tuple[ListIndex, dict]:
+def _list_index(snapshot_keys: tuple[tuple, ...]) -> tuple[ListIndex, dict]:
     """The matcher over the current lists, built once per worker process per set of
     snapshots (loading a new list changes the key and so rebuilds it)."""
+    snapshot_ids = [key[0] for key in snapshot_keys]
     entries, info = [], {}
     rows = ListedEntity.objects.filter(snapshot_id__in=snapshot_ids).select_related("snapshot")
     for entity in rows.iterator(chunk_size=5000):
@@ -123,7 +124,7 @@ def current_list_index() -> tuple[ListIndex, dict] | None:
     snapshots = current_list_snapshots()
     if not snapshots:
         return None
-    return _list_index(tuple(sorted(s.pk for s in snapshots)))
+    return _list_index(tuple(sorted((s.pk, s.sha256, s.loaded_at) for s in snapshots)))
 
 
 def screen_names(names) -> dict[str, list[dict]]:

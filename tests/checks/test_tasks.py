@@ -64,3 +64,29 @@ def test_run_checks_command_with_the_real_worker(celery_worker_process, capsys):
     run = wait_for(lambda: CheckRun.objects.filter(status=CheckRun.Status.FINISHED).first())
     assert run.done == run.total == 1
     assert "checks.check_chunk" in celery_worker_process.log_path.read_text()
+
+
+@pytest.mark.django_db
+def test_loading_a_list_rescreens_existing_filings(django_capture_on_commit_callbacks, capsys):
+    from tests.factories import section_rows
+
+    partner = {
+        **section_rows()["contracts"][0],
+        "organisation_name": "Eastern Star Precision Optics Company Limited",
+        "organisation_country": "CN",
+    }
+    version = certified_filing(sections={"contracts": [partner]})
+    assert not Flag.objects.filter(rule="restricted_entity").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "load_reference",
+            "csl",
+            "tests/fixtures/reference/csl_consolidated.csv",
+            "--published-on",
+            "2026-11-01",
+        )
+    flag = Flag.objects.get(rule="restricted_entity", version=version)
+    assert flag.params["entity"] == "Eastern Star Precision Optics Co., Ltd."
+    assert flag.evidence[0]["published_on"] == "2026-11-01"
+    assert CheckRun.objects.filter(rules=["restricted_entity"]).exists()
