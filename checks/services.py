@@ -23,21 +23,40 @@ TRANSITIONS = {
 
 
 def flags_set_status(*, flags, status: str, by=None, reason: str = "") -> int:
-    """The one place that changes flags' status (one flag or many at once).
+    """The one place that changes flags' status (one flag or many at once), with an audit
+    event per flag.
 
     Only allowed transitions happen; a flag already elsewhere is left alone. Returns how
     many flags changed. Dismissing needs a reason.
     """
+    from audit.services import audit_record_many
+
     if status == Flag.Status.DISMISSED and not reason.strip():
         raise ServiceError(_("Give the reason for dismissing the flag."))
     allowed_from = [old for old, targets in TRANSITIONS.items() if status in targets]
     ids = [f.pk for f in flags] if isinstance(flags, list) else flags.values("pk")
-    return Flag.objects.filter(pk__in=ids, status__in=allowed_from).update(
+    changing = list(
+        Flag.objects.filter(pk__in=ids, status__in=allowed_from)
+        .select_related("application__programme__agency", "application__institution")
+    )
+    if not changing:
+        return 0
+    changed = Flag.objects.filter(
+        pk__in=[f.pk for f in changing], status__in=allowed_from
+    ).update(
         status=status,
         status_reason=reason,
         status_changed_by=by,
         status_changed_at=timezone.now(),
     )
+    for before_status in {f.status for f in changing}:
+        audit_record_many(
+            actor=by, action="flag.status",
+            objects=[f for f in changing if f.status == before_status],
+            before={"status": before_status}, after={"status": status, "reason": reason},
+            application_of=lambda flag: flag.application,
+        )
+    return changed
 
 
 @transaction.atomic

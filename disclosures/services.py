@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.services import audit_record
 from funding.models import Application
 from funding.services import application_set_status
 from portal.exceptions import Conflict, ServiceError
@@ -181,9 +182,12 @@ def declaration_certify(
 
     from .tasks import archive_certified_pdf
 
+    from funding.services import ensure_not_restricted
+
     application = version.declaration.application
     if application.researcher_id != user.pk:
         raise ServiceError(_("Only the researcher may certify their own declaration."))
+    ensure_not_restricted(user, application.programme)
     locked = DeclarationVersion.objects.select_for_update().get(pk=version.pk)
     if not locked.is_draft:
         raise Conflict(_("This version has already been certified."))
@@ -207,7 +211,11 @@ def declaration_certify(
     )
     if not certified:
         raise Conflict(_("This version has already been certified."))
-    application_set_status(application=application, status=Application.Status.SUBMITTED)
+    application_set_status(application=application, status=Application.Status.SUBMITTED, by=user)
+    audit_record(actor=user, action="declaration.certify", obj=locked,
+                 before={"status": "draft"},
+                 after={"status": "certified", "fingerprint": content_fingerprint(content)},
+                 application=application)
     enqueue_on_commit(archive_certified_pdf, version_id=locked.pk)
     enqueue_on_commit(check_filing, version_id=locked.pk)
     locked.refresh_from_db()
@@ -239,6 +247,9 @@ def declaration_amend(*, declaration: Declaration, user) -> DeclarationVersion:
         # A concurrent amend won the race; its draft is the one to edit.
         return declaration.versions.get(status=DeclarationVersion.Status.DRAFT)
     _copy_items(source=latest, target=version)
+    audit_record(actor=user, action="declaration.amend", obj=version,
+                 before={"latest": latest.number}, after={"draft": version.number},
+                 application=application)
     return version
 
 

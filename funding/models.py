@@ -66,7 +66,9 @@ class Application(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", _("Submitted")  # certified, waiting for the research office
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        ENDORSED = "endorsed", _("Endorsed to the agency")
 
     researcher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -108,6 +110,11 @@ class Application(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
+    # Set when a restriction was imposed while this application was in flight.
+    held_by_restriction = models.ForeignKey(
+        "enforcement.Restriction", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="held_applications", verbose_name=_("held by restriction"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -132,3 +139,35 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReviewComment(models.Model):
+    """What a research office says about an application: a comment, a request for changes
+    (the researcher sees it and amends) or the endorsement to the agency."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        CHANGE_REQUEST = "change_request", _("Request for changes")
+        ENDORSEMENT = "endorsement", _("Endorsement")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="review_comments"
+    )
+    version = models.ForeignKey(
+        "disclosures.DeclarationVersion", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="review_comments", verbose_name=_("declaration version"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_comments"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    body = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.application}"

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "disclosures",
     "checks",
     "interchange",
+    "enforcement",
+    "audit",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -90,7 +90,7 @@ def test_certification_archives_the_pdf_after_commit(django_capture_on_commit_ca
     draft = fill_draft(application.declaration.versions.get())
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         version = certify(draft)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # archive the PDF, run the cross-checks
     pdf = CertifiedPdf.objects.get(version=version)
     with pdf.file.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"
