@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "enforcement",
     "audit",
     "notifications",
+    "review",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,15 @@ CELERY_BEAT_SCHEDULE = {
     "checks-sweep": {
         "task": "checks.sweep",
         "schedule": env.int("CHECKS_SWEEP_SECONDS", default=600),
+    },
+    # One e-mail per recipient with the flags raised since the last digest.
+    "notifications-flag-digest": {
+        "task": "notifications.flag_digest",
+        "schedule": env.int("FLAG_DIGEST_SECONDS", default=3600),
+    },
+    "notifications-deadline-reminders": {
+        "task": "notifications.deadline_reminders",
+        "schedule": env.int("DEADLINE_REMINDER_SECONDS", default=6 * 3600),
     },
 }
 

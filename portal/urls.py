@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("disclosures.urls")),
     path("", include("checks.urls")),
+    path("office/", include("review.urls")),
 ]
