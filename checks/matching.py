@@ -21,7 +21,7 @@ Keys (:func:`normalise_name`)
     below plus the ISO 20275 forms rigour knows, less the ones that are also ordinary words),
     and stop words (of, the, and, de, ...) are dropped. Organisation-type words such as
     University, Institute or Academy are kept: they tell organisations apart.
-    *Han key*: for names with CJK ideographs, NFKC, Japanese shinjitai mapped to traditional
+    *Han key*: for names with CJK ideographs or kana, NFKC, Japanese shinjitai mapped to traditional
     forms (OpenCC's JPVariants, reversed), then OpenCC ``t2s``, CJK legal forms (株式会社,
     有限公司, 国立大学法人, ...) removed at either end, and everything but letters and digits
     removed.
@@ -42,6 +42,24 @@ Matching (:class:`ListIndex`)
     at least 6 characters, only characters were added or dropped (never substituted: 航天
     科工 and 航天科技 are different groups) and the numbers in them agree. Two names written
     only in Han are compared by their Han keys alone, not by their (lossy) readings.
+    Each entry is reported once per query name, with its best score.
+
+    ``process.cdist`` returns a numpy array, and rapidfuzz does not depend on numpy: without
+    numpy the candidates come from ``process.extract`` for each query key instead (the same
+    results, single-threaded, slower).
+
+Known limits
+    A query that adds words to a listed name (a campus, a branch, a city: ``Harbin Institute
+    of Technology Shenzhen``) or drops some (``Beijing University`` for Beihang) falls below
+    the default threshold: every unmatched word is penalised, which is what keeps
+    ``Institute of Physics`` off ``Institute of Physics and Technology``. A translation is
+    not a spelling: ``Tokyo Institute of Technology`` never meets 東京工業大学 (whose
+    readings are ``tokyo kogyo daigaku`` and ``dongjing gongye daxue``) unless the list has
+    that alias. Han keys meet only through OpenCC's variants: a Japanese form that is also an
+    ordinary Chinese character (芸 for 藝) is not mapped, so 芸 does not meet 艺. pykakasi's
+    readings follow its dictionary (光 alone is ``hikari``, in 光学 it is ``kogaku``), and a
+    reading can be wrong for a proper name. Short keys (under 6 letters) and acronyms match
+    only exactly.
 """
 
 from __future__ import annotations
@@ -74,6 +92,7 @@ __all__ = [
     "ListIndex",
     "Match",
     "NameKeys",
+    "name_similarity",
     "normalise_name",
 ]
 
@@ -617,6 +636,46 @@ def _han_score(query: str, listed: str) -> float:
     if any(op.tag == "replace" for op in Levenshtein.editops(query, listed)):
         return 0.0
     return fuzz.ratio(query, listed)
+
+
+def _directional(query: NameKeys, listed: NameKeys) -> float:
+    """The score ListIndex.match gives ``query`` against a list entry named ``listed``
+    (without its candidate cut-off: every pair of keys is scored)."""
+    best = 0.0
+    for q in query.records:
+        for entry in listed.records:
+            if q.han_only and entry.han_only:
+                continue
+            if q.text == entry.text or q.sorted == entry.sorted or q.nospace == entry.nospace:
+                if q.acronym:
+                    score = BRACKETED_ACRONYM_SCORE
+                elif entry.acronym:
+                    score = ACRONYM_SCORE
+                else:
+                    score = 100.0
+            else:
+                short = min(len(q.nospace), len(entry.nospace)) < MIN_FUZZY_LATIN
+                if q.acronym or entry.acronym or short:
+                    continue  # acronyms and short keys match only exactly
+                score = round(_latin_score(q, entry), 1)
+            best = max(best, score)
+    for q_han in query.han:
+        for entry_han in listed.han:
+            best = max(best, round(_han_score(q_han, entry_han), 1))
+    return best
+
+
+def name_similarity(a: str, b: str) -> float:
+    """How alike two organisation names are, 0-100, scored as :meth:`ListIndex.match`
+    scores a query against a listed name (either way round, the better of the two).
+
+    For comparing two names one-off (an organisation declared twice, in two filings);
+    to screen many names against many, use a :class:`ListIndex`.
+    """
+    ka, kb = normalise_name(a), normalise_name(b)
+    if not ka or not kb:
+        return 0.0
+    return max(_directional(ka, kb), _directional(kb, ka))
 
 
 # --------------------------------------------------------------------------------------

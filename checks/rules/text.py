@@ -44,18 +44,21 @@ def shared_passages(a: str, b: str, limit: int = 3) -> tuple[float, list[str]]:
 
 @lru_cache(maxsize=200_000)
 def organisation_key(name: str) -> str:
-    """A comparable form of an organisation name (see checks.matching)."""
+    """A stable, comparable form of an organisation name (see checks.matching)."""
     from checks.matching import normalise_name
 
     keys = normalise_name(name or "")
-    return keys.han or keys.latin
+    return (keys.han or keys.latin or ("",))[0]
 
 
-def same_organisation(a: str, b: str, threshold: float = 90.0) -> bool:
-    ka, kb = organisation_key(a), organisation_key(b)
-    if not ka or not kb:
+@lru_cache(maxsize=200_000)
+def same_organisation(a: str, b: str) -> bool:
+    """Two spellings of one organisation, scored as the restricted-list matcher would."""
+    from checks.matching import DEFAULT_THRESHOLD, name_similarity
+
+    if not a or not b:
         return False
-    return ka == kb or fuzz.token_sort_ratio(ka, kb) >= threshold
+    return name_similarity(a, b) >= DEFAULT_THRESHOLD
 
 
 def title_similarity(a: str, b: str) -> float:

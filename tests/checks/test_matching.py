@@ -4,8 +4,6 @@ No database. The index below stands in for a restricted-entity list; its entries
 organisation names (or plainly made-up trading companies), each with aliases as lists give.
 """
 
-import time
-
 import pytest
 
 from checks import matching
@@ -15,6 +13,7 @@ from checks.matching import (
     ListIndex,
     Match,
     NameKeys,
+    name_similarity,
     normalise_name,
 )
 
@@ -288,11 +287,10 @@ def test_control_characters_and_invisible_marks(index):
 
 
 def test_very_long_name_does_not_crash(index):
-    started = time.perf_counter()
     long_name = "Harbin Institute of Technology " * 2000 + "北京航空航天大学" * 500
     [found] = index.match([long_name])
     assert isinstance(found, list)
-    assert time.perf_counter() - started < 2
+    assert len(normalise_name(long_name).latin[0]) <= matching.MAX_NAME_CHARS
 
 
 def test_non_strings_in_a_batch_match_nothing(index):
@@ -334,6 +332,7 @@ def test_without_numpy_the_results_are_the_same(index, monkeypatch):
 
 
 def test_raw_floor_is_one_cdist_over_the_raw_names(index):
+    pytest.importorskip("numpy")
     floor = index.raw_floor(["Harbin Institute of Technology", "Hikari"])
     listed = sum(len(set(names)) for _id, names in ENTRIES)
     assert floor.shape == (2, listed)
@@ -349,3 +348,28 @@ def test_batch_keeps_order_and_length(index):
 def test_namekeys_is_a_value():
     assert isinstance(normalise_name("Acme"), NameKeys)
     assert normalise_name("Acme Ltd") == normalise_name("Acme Ltd")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Hikari Trading Co., Ltd.", "HIKARI TRADING K.K."),
+        ("Harbin Institue of Technology", "Harbin Institute of Technology"),
+        ("北京航空航天大學", "北京航空航天大学"),
+        ("光貿易", "Hikari Boeki"),
+        ("中国电子科技集团第十四研究所", "中国电子科技集团公司第十四研究所"),
+        ("Northwestern University", "Northwestern Polytechnical University"),
+        ("Institute of Physics", "Institute of Physics and Technology"),
+        ("哈尔滨工程大学", "哈尔滨工业大学"),
+    ],
+)
+def test_name_similarity_agrees_with_the_index(a, b):
+    [found] = ListIndex([("b", [b])]).match([a], threshold=0)
+    expected = found[0].score if found else 0.0
+    assert name_similarity(a, b) == expected
+    assert name_similarity(b, a) == name_similarity(a, b)
+
+
+def test_name_similarity_edges():
+    assert name_similarity("", "Acme") == name_similarity("Ltd.", "Co., Ltd.") == 0.0
+    assert name_similarity("BIT", "Beijing Institute of Technology (BIT)") == ACRONYM_SCORE
