@@ -179,10 +179,9 @@ def declaration_certify(
     A second certify of the same draft (double click) raises Conflict.
     """
     from checks.tasks import check_filing
+    from funding.services import ensure_not_restricted
 
     from .tasks import archive_certified_pdf
-
-    from funding.services import ensure_not_restricted
 
     application = version.declaration.application
     if application.researcher_id != user.pk:
@@ -212,10 +211,14 @@ def declaration_certify(
     if not certified:
         raise Conflict(_("This version has already been certified."))
     application_set_status(application=application, status=Application.Status.SUBMITTED, by=user)
-    audit_record(actor=user, action="declaration.certify", obj=locked,
-                 before={"status": "draft"},
-                 after={"status": "certified", "fingerprint": content_fingerprint(content)},
-                 application=application)
+    audit_record(
+        actor=user,
+        action="declaration.certify",
+        obj=locked,
+        before={"status": "draft"},
+        after={"status": "certified", "fingerprint": content_fingerprint(content)},
+        application=application,
+    )
     enqueue_on_commit(archive_certified_pdf, version_id=locked.pk)
     enqueue_on_commit(check_filing, version_id=locked.pk)
     locked.refresh_from_db()
@@ -247,9 +250,14 @@ def declaration_amend(*, declaration: Declaration, user) -> DeclarationVersion:
         # A concurrent amend won the race; its draft is the one to edit.
         return declaration.versions.get(status=DeclarationVersion.Status.DRAFT)
     _copy_items(source=latest, target=version)
-    audit_record(actor=user, action="declaration.amend", obj=version,
-                 before={"latest": latest.number}, after={"draft": version.number},
-                 application=application)
+    audit_record(
+        actor=user,
+        action="declaration.amend",
+        obj=version,
+        before={"latest": latest.number},
+        after={"draft": version.number},
+        application=application,
+    )
     return version
 
 
