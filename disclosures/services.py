@@ -25,6 +25,7 @@ from .models import (
     Document,
     ResearcherProfile,
 )
+from .uploads import safe_filename
 
 CERTIFICATION_STATEMENT = gettext_lazy(
     "I certify that the information in this declaration is current, accurate and complete, "
@@ -54,7 +55,7 @@ def document_store(*, user, uploaded_file) -> Document:
     for another reason does not lose the upload."""
     data = uploaded_file.read()
     document = Document(
-        original_name=uploaded_file.name[:255],
+        original_name=safe_filename(uploaded_file.name),
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=user,
