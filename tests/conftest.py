@@ -1,4 +1,7 @@
+import contextlib
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -24,27 +27,22 @@ def _database_url(settings_dict) -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, settings, tmp_path):
-    """A real Celery worker process on the real Redis, reading the test database.
-
-    It listens on a queue of its own, so no other worker on this Redis takes its tasks.
-    Needs PostgreSQL (the worker process cannot see pytest's in-memory SQLite) and
-    REDIS_URL; `make test` in CI has both.
-    """
+@contextlib.contextmanager
+def celery_worker(*, broker_url: str, media_root, log_path: Path):
+    """A real Celery worker process on ``broker_url``, reading the test database, on a
+    queue of its own (so no other worker on that broker takes its tasks). The test
+    process sends to the same broker and queue while it runs."""
     from django.db import connection
 
     from portal.celery import app
 
-    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
-        pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL: the real worker")
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    log_path = tmp_path / "worker.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DATABASE_URL": _database_url(connection.settings_dict),
-        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "REDIS_URL": broker_url,
         "CELERY_QUEUE": queue,
     }
     with open(log_path, "wb") as log:
@@ -78,20 +76,94 @@ def celery_worker_process(transactional_db, settings, tmp_path):
             process.kill()
             pytest.fail("the Celery worker did not start:\n" + log_path.read_text())
         time.sleep(0.2)
-    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
+    saved = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
+    use_broker(app, broker_url)
     process.log_path = log_path
     try:
         yield process
     finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
+        app.conf.task_always_eager, app.conf.task_default_queue = saved[0], saved[1]
+        use_broker(app, saved[2])
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def use_broker(app, broker_url: str) -> None:
+    """Point the test process's producer at another broker (drop pooled connections)."""
+    from kombu import pools
+
+    app.conf.broker_url = broker_url
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()  # kombu keeps producer pools per connection in a registry of its own
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings, tmp_path):
+    """A real Celery worker on the machine's Redis (REDIS_URL). Needs PostgreSQL (the
+    worker process cannot see pytest's in-memory SQLite); `make test` in CI has both."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL: the real worker")
+    with celery_worker(
+        broker_url=os.environ["REDIS_URL"],
+        media_root=settings.MEDIA_ROOT,
+        log_path=tmp_path / "worker.log",
+    ) as process:
+        yield process
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def private_redis(port: int, data_dir: Path):
+    """A redis-server of the test's own on a spare loopback port, for drills that stop it
+    (the machine's Redis keeps serving everyone else)."""
+    process = subprocess.Popen(  # noqa: S603, S607 - the machine's redis-server
+        [
+            shutil.which("redis-server") or "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(data_dir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("private redis-server did not start")
+            time.sleep(0.05)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def wait_for(condition, timeout=30.0, interval=0.2):
