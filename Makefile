@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint check-migrations sysdeps sysdeps-test messages demo serve clean
+.PHONY: run test lint sysdeps sysdeps-test messages backup restore clean
 
 run: sysdeps $(INSTALLED) messages
 	mkdir -p var
@@ -34,6 +34,14 @@ sysdeps-test:
 messages: $(INSTALLED)
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
 	  $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
+
+# make backup [BACKUP=file.tar.gz]; make restore BACKUP=file.tar.gz
+backup: $(INSTALLED)
+	$(BIN)/python manage.py backup $(if $(BACKUP),--output $(BACKUP))
+
+restore: $(INSTALLED)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=file.tar.gz"; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) var

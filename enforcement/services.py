@@ -78,8 +78,8 @@ def restriction_impose(
 ) -> Restriction:
     """Bar a researcher from applying for or receiving funds for a period. Before: a
     reason, a period in order. After: the restriction is in the shared registry; the
-    researcher's applications in flight within its scope are held for the officer; the
-    researcher and the officers of the agency are notified."""
+    researcher's applications in flight within its scope are held for the officer (they see
+    them in the admin); the researcher is notified."""
     from notifications.services import notify
 
     _require_officer(by, agency)

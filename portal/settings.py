@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "review",
+    "maintenance",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.flag_digest",
         "schedule": env.int("FLAG_DIGEST_SECONDS", default=3600),
     },
+    # Re-queues notifications whose sending was lost (broker down, retries spent).
+    "notifications-send-unsent": {
+        "task": "notifications.send_unsent",
+        "schedule": env.int("NOTIFICATION_SWEEP_SECONDS", default=600),
+    },
     "notifications-deadline-reminders": {
         "task": "notifications.deadline_reminders",
         "schedule": env.int("DEADLINE_REMINDER_SECONDS", default=6 * 3600),
@@ -193,6 +199,8 @@ EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Absolute links in e-mails (built without a request).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
