@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint sysdeps sysdeps-test messages backup restore clean
+.PHONY: run test lint sysdeps sysdeps-test messages backup restore check-deploy clean
 
 run: sysdeps $(INSTALLED) messages
 	mkdir -p var
@@ -14,6 +14,7 @@ run: sysdeps $(INSTALLED) messages
 
 test: sysdeps-test $(INSTALLED) messages
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
@@ -34,6 +35,12 @@ sysdeps-test:
 messages: $(INSTALLED)
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
 	  $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
+
+# Production settings with throw-away secrets must pass Django's deployment checklist.
+check-deploy: $(INSTALLED)
+	DJANGO_ENV=production DJANGO_ALLOWED_HOSTS=portal.example.org \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # make backup [BACKUP=file.tar.gz]; make restore BACKUP=file.tar.gz
 backup: $(INSTALLED)

@@ -2,11 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_scope import AdministratorOnlyMixin
+from portal.admin_site import install
+
 from .models import Institution, User
+
+# Only officers and administrators enter the admin, and its index is the officers' dashboard.
+install()
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AdministratorOnlyMixin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Role in the portal"), {"fields": ("role", "institution", "agency", "language")}),
@@ -16,6 +22,6 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
     list_display = ("name", "name_local", "country", "ror_id")
     search_fields = ("name", "name_local", "ror_id")
