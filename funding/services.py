@@ -46,12 +46,16 @@ def ensure_not_restricted(researcher, programme) -> None:
 @transaction.atomic
 def review_comment_add(*, application: Application, author, body: str,
                        kind: str = ReviewComment.Kind.COMMENT) -> ReviewComment:
+    from audit.services import audit_record
     from disclosures.selectors import latest_version_of
 
-    return ReviewComment.objects.create(
+    comment = ReviewComment.objects.create(
         application=application, version=latest_version_of(application), author=author,
         kind=kind, body=body,
     )
+    audit_record(actor=author, action=f"review.{kind}", obj=comment, before={},
+                 after={"kind": kind, "body": body}, application=application)
+    return comment
 
 
 @transaction.atomic
@@ -60,6 +64,7 @@ def application_request_changes(*, application: Application, by, body: str) -> R
     endorsed. After: changes requested, the researcher notified with the comment."""
     from notifications.services import notify
 
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in (Application.Status.SUBMITTED, Application.Status.ENDORSED):
         raise ServiceError(_("Only a submitted application can be sent back for changes."))
     if not body.strip():
@@ -81,6 +86,7 @@ def application_endorse(*, application: Application, by, body: str = "") -> Revi
     from disclosures.selectors import draft_of
     from notifications.services import notify
 
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Application.Status.SUBMITTED or draft_of(application):
         raise ServiceError(_("Only a submitted application with a certified declaration can be "
                              "endorsed."))

@@ -33,6 +33,8 @@ def home(request):
                 "programmes": programmes_open_now()[:10],
             },
         )
+    if user.is_research_office:
+        return redirect("review:queue")
     return redirect("application_list")
 
 
@@ -98,7 +100,7 @@ def application_detail(request, pk):
     flags = []
     if can_view_flags(request.user, application):
         flags = present_flags(
-            application.flags.select_related("version").order_by("status", "-severity", "rule")
+            application.flags.select_related("version").order_by("status", "rule", "-raised_at")
         )
     return render(
         request,

@@ -5,6 +5,7 @@ Idempotent: running it again changes nothing that already exists.
 
 import datetime
 
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Institution, User
 from disclosures.models import Affiliation, ResearcherProfile
 from funding.models import Agency, Programme
+from portal.admin_scope import OFFICER_GROUP
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - printed on purpose; demo accounts only
 
@@ -61,6 +63,7 @@ class Command(BaseCommand):
             ("researcher", User.Role.RESEARCHER, {}),
             ("office", User.Role.RESEARCH_OFFICE, {"institution": kita}),
             ("officer", User.Role.AGENCY_OFFICER, {"agency": agency, "is_staff": True}),
+            ("officer2", User.Role.AGENCY_OFFICER, {"agency": other_agency, "is_staff": True}),
             ("admin", User.Role.ADMINISTRATOR, {"is_staff": True, "is_superuser": True}),
         ]
         for username, role, extra in users:
@@ -71,6 +74,10 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
+        # Officers work in the admin through the group its migration creates.
+        officers = Group.objects.filter(name=OFFICER_GROUP).first()
+        if officers is not None:
+            officers.user_set.add(*User.objects.filter(username__in=["officer", "officer2"]))
         researcher = User.objects.get(username="researcher")
         profile, created = ResearcherProfile.objects.get_or_create(
             user=researcher,
