@@ -8,8 +8,12 @@ class AuditEvent(models.Model):
     one function that makes each change; never edited or deleted."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("who"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who"),
     )
     action = models.CharField(_("what"), max_length=60)
     object_type = models.CharField(_("object type"), max_length=60)
@@ -26,7 +30,10 @@ class AuditEvent(models.Model):
         "funding.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     application = models.ForeignKey(
-        "funding.Application", null=True, blank=True, on_delete=models.PROTECT,
+        "funding.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="audit_events",
     )
 

@@ -11,8 +11,15 @@ def _scope(application, institution, agency) -> dict:
 
 
 def audit_record(
-    *, actor, action: str, obj: Model, before: dict, after: dict,
-    application=None, institution=None, agency=None,
+    *,
+    actor,
+    action: str,
+    obj: Model,
+    before: dict,
+    after: dict,
+    application=None,
+    institution=None,
+    agency=None,
 ) -> AuditEvent:
     """Record one state change. Called by the function that makes the change, in the same
     transaction, so a change and its audit event exist together or not at all."""
@@ -28,8 +35,9 @@ def audit_record(
     )
 
 
-def audit_record_many(*, actor, action: str, objects: list[Model], before: dict, after: dict,
-                      application_of) -> None:
+def audit_record_many(
+    *, actor, action: str, objects: list[Model], before: dict, after: dict, application_of
+) -> None:
     """The same change to many objects (flags resolved by a re-check, say), in bulk."""
     AuditEvent.objects.bulk_create(
         AuditEvent(

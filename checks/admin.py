@@ -1,13 +1,38 @@
+import datetime
+from dataclasses import dataclass, field
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from accounts.models import Institution
+from portal.admin_scope import (
+    AdministratorOnlyMixin,
+    AgencyScopedAdminMixin,
+    ServiceOnlyAdminMixin,
+    action_form_page,
+    back_to,
+    is_administrator,
+    researcher_name,
+    researcher_search,
+)
+from portal.exceptions import ServiceError
 
-from .models import CheckRun, Flag, Snapshot
+from .models import CheckRun, Evidence, Flag, Snapshot
 from .rules import RULES
+from .rules.contract_clauses import CLAUSE_LABELS
 
 
 class SnapshotUploadForm(forms.Form):
@@ -30,7 +55,7 @@ class SnapshotUploadForm(forms.Form):
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
     """Snapshots are immutable: they are loaded through the upload page, never edited."""
 
     list_display = (
@@ -115,7 +140,7 @@ class SnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckRun)
-class CheckRunAdmin(admin.ModelAdmin):
+class CheckRunAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
     list_display = ("scope", "status", "progress", "started_at", "finished_at", "started_by")
     list_filter = ("status",)
     readonly_fields = [f.name for f in CheckRun._meta.fields]
@@ -131,28 +156,552 @@ class CheckRunAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
-    list_display = (
-        "rule",
-        "severity",
-        "status",
-        "application",
-        "version",
-        "subject",
-        "score",
-        "raised_at",
-    )
-    list_filter = ("rule", "status", "severity")
-    search_fields = ("subject", "application__title")
-    readonly_fields = [f.name for f in Flag._meta.fields] + ["explanation"]
+# ---------------------------------------------------------------------------------------
+# Flag triage
+# ---------------------------------------------------------------------------------------
 
-    @admin.display(description=_("explanation"))
-    def explanation(self, flag):
-        return RULES[flag.rule].explain(flag.params)
+AGE_BUCKETS = (
+    ("0-7", _("0–7 days")),
+    ("8-30", _("8–30 days")),
+    ("31+", _("more than 30 days")),
+)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def age_bucket_q(code: str, today: datetime.date | None = None) -> Q:
+    """Flags raised 0–7, 8–30 or more than 30 days ago (in whole local days)."""
+    today = today or timezone.localdate()
+    week, month = (
+        _start_of(today - datetime.timedelta(days=7)),
+        _start_of(today - datetime.timedelta(days=30)),
+    )
+    if code == "0-7":
+        return Q(raised_at__gte=week)
+    if code == "8-30":
+        return Q(raised_at__gte=month, raised_at__lt=week)
+    if code == "31+":
+        return Q(raised_at__lt=month)
+    return Q()
+
+
+def describe_flag(flag: Flag) -> str:
+    rule = RULES.get(flag.rule)
+    return f"{rule.title if rule else flag.rule} · {flag.subject} · {flag.application.title}"
+
+
+def age_in_days(flag: Flag) -> int:
+    return (timezone.localdate() - timezone.localdate(flag.raised_at)).days
+
+
+class RuleFilter(admin.SimpleListFilter):
+    title = _("rule")
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        return sorted(((code, rule.title) for code, rule in RULES.items()), key=lambda c: str(c[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(rule=self.value()) if self.value() else queryset
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = _("age")
+    parameter_name = "age"
+
+    def lookups(self, request, model_admin):
+        return AGE_BUCKETS
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(AGE_BUCKETS):
+            return queryset.filter(age_bucket_q(self.value()))
+        return queryset
+
+
+# How the evidence a rule stored is shown: a title per kind of evidence, a label per key.
+EVIDENCE_TITLES = {
+    "contract_passage": _("Passage in the uploaded contract"),
+    "similar_application": _("A similar application"),
+    "similar_support": _("Similar support declared"),
+    "other_filing": _("Declared in another filing"),
+    "deadline": _("The programme's deadline"),
+    "declared_effort": _("Effort declared on other support"),
+    "application_effort": _("Effort on this application"),
+    "list_entry": _("Entry on a restricted-entity list"),
+    "evidence": _("Public or institutional record"),
+}
+EVIDENCE_LABELS = {
+    "clause": _("clause"),
+    "page": _("page"),
+    "passage": _("passage"),
+    "document": _("document"),
+    "document_sha256": _("document SHA-256"),
+    "title_similarity": _("title similarity"),
+    "shared_text": _("text shared"),
+    "passages": _("shared passages"),
+    "filing": _("filing"),
+    "item": _("declared row"),
+    "section": _("section"),
+    "programme": _("programme"),
+    "closes_on": _("deadline"),
+    "days_overdue": _("days overdue"),
+    "title": _("title"),
+    "status": _("status"),
+    "organisation": _("organisation"),
+    "organisation_name": _("organisation"),
+    "organisation_country": _("country"),
+    "effort_percent": _("effort (% of working time)"),
+    "start_date": _("start date"),
+    "end_date": _("end date"),
+    "declared_name": _("name as declared"),
+    "declared_country": _("country as declared"),
+    "entity_name": _("listed entity"),
+    "matched_name": _("name matched on the list"),
+    "entity_country": _("country of the listed entity"),
+    "programs": _("programmes or concerns of the list"),
+    "list_kind": _("list"),
+    "published_on": _("list published on"),
+    "snapshot_sha256": _("list file SHA-256"),
+    "score": _("match score"),
+    "method": _("matching method"),
+    "source_id": _("entry id in the list"),
+    "kind": _("kind"),
+    "source": _("source"),
+    "snapshot_published_on": _("source published on"),
+    "country": _("country"),
+    "award_id": _("award id"),
+    "award_number": _("award or proposal number"),
+    "doi": _("DOI"),
+    "application_id": _("application"),
+    "version": _("version"),
+    "certified_at": _("certified at"),
+    "position_title": _("position or title"),
+    "programme_name": _("programme"),
+}
+# Internal identifiers, not evidence.
+EVIDENCE_HIDDEN = {"type", "key", "entity_id", "snapshot_id", "evidence_id", "country_matches"}
+_DATE_KEYS = {"start_date", "end_date", "closes_on", "published_on", "snapshot_published_on"}
+
+
+@dataclass
+class Shown:
+    """One labelled value: text, a list of texts, or nested labelled values."""
+
+    label: str
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    rows: list["Shown"] = field(default_factory=list)
+
+
+@dataclass
+class EvidenceCard:
+    title: str
+    fields: list[Shown]
+
+
+def _choice_label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _text(key: str, value) -> str:
+    from disclosures.models import SECTIONS, Period
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if key == "section" and value in SECTIONS:
+        return capfirst(str(SECTIONS[value][0]._meta.verbose_name_plural))
+    if key == "clause":
+        return str(CLAUSE_LABELS.get(value, value))
+    if key in ("list_kind", "source"):
+        return _choice_label(Snapshot.Kind, value)
+    if key == "kind":
+        return _choice_label(Evidence.Kind, value)
+    if key == "status":
+        return _choice_label(Period, value)
+    if key.endswith("country") and isinstance(value, str):
+        name = countries.name(value)
+        return f"{name} ({value})" if name else value
+    if key in _DATE_KEYS and isinstance(value, str) and parse_date(value):
+        return date_format(parse_date(value), "DATE_FORMAT")
+    if key == "certified_at" and isinstance(value, str) and parse_datetime(value):
+        return date_format(timezone.localtime(parse_datetime(value)), "DATETIME_FORMAT")
+    if key == "shared_text" and isinstance(value, int | float):
+        return f"{number_format(value * 100, decimal_pos=0)} %"
+    if key == "title_similarity" or key == "effort_percent":
+        return f"{value} %"
+    if key.endswith("sha256") and isinstance(value, str):
+        return f"{value[:16]}…"
+    return str(value)
+
+
+def _shown(key: str, value) -> Shown:
+    label = capfirst(str(EVIDENCE_LABELS.get(key, key.replace("_", " "))))
+    if isinstance(value, dict):
+        return Shown(
+            label, rows=[_shown(k, v) for k, v in value.items() if k not in EVIDENCE_HIDDEN]
+        )
+    if isinstance(value, list):
+        return Shown(label, items=[str(v) for v in value] or ["—"])
+    return Shown(label, text=_text(key, value))
+
+
+def present_evidence(flag: Flag) -> list[EvidenceCard]:
+    cards = []
+    for item in flag.evidence or []:
+        if not isinstance(item, dict):
+            cards.append(EvidenceCard(gettext("Evidence"), [Shown("", text=str(item))]))
+            continue
+        kind = item.get("type", "")
+        title = EVIDENCE_TITLES.get(kind, capfirst(kind.replace("_", " ")) or gettext("Evidence"))
+        shown = [_shown(k, v) for k, v in item.items() if k not in EVIDENCE_HIDDEN]
+        cards.append(EvidenceCard(str(title), shown))
+    return cards
+
+
+@dataclass
+class ContentRow:
+    fields: list[tuple[str, str]]
+    highlighted: bool = False
+
+
+@dataclass
+class ContentSection:
+    title: str
+    rows: list[ContentRow]
+    note: str = ""
+
+
+# Sections a declaration is compared against when a rule finds something missing from it.
+_POSITION_SECTIONS = ("appointments", "outside_activities", "talent_programmes")
+_SUPPORT_SECTIONS = ("support", "in_kind", "talent_programmes", "contracts")
+
+
+def _relevant_keys_and_sections(flag: Flag) -> tuple[set[str], list[str]]:
+    from disclosures.models import SECTIONS
+
+    keys, sections = set(), []
+    parts = flag.subject.split(":")
+    if len(parts) >= 2 and parts[0] in SECTIONS:
+        keys.add(parts[1])
+        sections.append(parts[0])
+    elif len(parts) >= 2 and parts[0] == "contract":
+        keys.add(parts[1])
+        sections.append("contracts")
+    for item in flag.evidence or []:
+        if not isinstance(item, dict):
+            continue
+        if item.get("section") in SECTIONS:
+            sections.append(item["section"])
+            if item.get("type") != "other_filing" and item.get("key"):
+                keys.add(item["key"])
+        row = item.get("item")
+        if isinstance(row, dict) and row.get("key") and item.get("type") == "similar_support":
+            keys.add(row["key"])
+            sections.append("support")
+        if item.get("type") == "evidence":
+            kind = item.get("kind")
+            sections += (
+                _POSITION_SECTIONS
+                if kind in ("employment", "invited_position", "outside_post")
+                else _SUPPORT_SECTIONS
+            )
+    if flag.rule == "over_commitment":
+        sections.append("support")
+    return keys, list(dict.fromkeys(sections))
+
+
+def present_declaration(flag: Flag) -> dict | None:
+    """The rows of the certified declaration version that the flag is about: the rows it
+    names (highlighted), or the whole section when the rule found something missing."""
+    from disclosures.models import SECTIONS
+    from disclosures.presentation import present_fields, present_researcher
+    from funding.models import Application
+
+    version = flag.version
+    if version is None or not version.content:
+        return None
+    content = version.content
+    keys, names = _relevant_keys_and_sections(flag)
+    sections = []
+    for name in names:
+        model = SECTIONS[name][0]
+        rows = content["sections"].get(name, [])
+        named = [row for row in rows if row.get("key") in keys]
+        title = capfirst(str(model._meta.verbose_name_plural))
+        if named:
+            shown, note = named, ""
+        else:
+            shown = rows
+            note = (
+                gettext("Everything this section declares:")
+                if rows
+                else gettext("This section declares nothing.")
+            )
+        sections.append(
+            ContentSection(
+                title,
+                [
+                    ContentRow(
+                        present_fields(model, row, model.content_fields),
+                        highlighted=row.get("key") in keys,
+                    )
+                    for row in shown
+                ],
+                note,
+            )
+        )
+    application = [
+        present_researcher(content)[-1],  # the affiliation: the home institution
+        *present_fields(
+            Application,
+            content["application"],
+            ("title", "start_date", "end_date", "effort_percent"),
+        ),
+    ]
+    return {"version": version, "application": application, "sections": sections}
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for dismissing"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        help_text=_("Why these flags need no further action. Kept with each flag and audited."),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give the reason for dismissing the flag."))
+        return reason
+
+
+class OpenCaseForm(forms.Form):
+    title = forms.CharField(label=_("Case title"), max_length=300)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 70})
+    )
+
+
+@admin.register(Flag)
+class FlagAdmin(ServiceOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdmin):
+    """Triage: officers read a flag with its evidence and the certified declaration side by
+    side, then dismiss it (with a reason), confirm it or open a case; only through
+    checks.services.flags_set_status and enforcement.services.case_open."""
+
+    list_display = (
+        "rule_title",
+        "severity_badge",
+        "status_badge",
+        "age",
+        "researcher",
+        "application_link",
+        "summary",
+    )
+    list_display_links = ("rule_title",)
+    list_filter = (
+        RuleFilter,
+        "status",
+        "severity",
+        AgeFilter,
+        ("application__programme", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = (
+        "application__programme__agency",
+        "application__researcher__researcher_profile",
+    )
+    search_fields = (
+        "application__title",
+        "subject",
+        *researcher_search("application__researcher"),
+    )
+    search_help_text = _("Application title, researcher's name or number, or subject.")
+    actions = ("dismiss_flags", "confirm_flags", "open_case")
+    change_form_template = "admin/checks/flag/change_form.html"
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": gettext("Flags to triage"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("rule"), ordering="rule")
+    def rule_title(self, flag):
+        rule = RULES.get(flag.rule)
+        return rule.title if rule else flag.rule
+
+    @admin.display(description=_("what was found"))
+    def summary(self, flag):
+        rule = RULES.get(flag.rule)
+        text = rule.explain(flag.params) if rule else flag.subject
+        return Truncator(text).chars(80)
+
+    @admin.display(description=_("researcher"))
+    def researcher(self, flag):
+        return researcher_name(flag.application.researcher)
+
+    @admin.display(description=_("severity"), ordering="severity")
+    def severity_badge(self, flag):
+        return format_html(
+            '<span class="badge severity-{}">{}</span>', flag.severity, flag.get_severity_display()
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, flag):
+        return format_html(
+            '<span class="badge status-{}">{}</span>', flag.status, flag.get_status_display()
+        )
+
+    @admin.display(description=_("application"), ordering="application__title")
+    def application_link(self, flag):
+        url = reverse("admin:funding_application_change", args=[flag.application_id])
+        return format_html(
+            '<a href="{}">{}</a><br><span class="quiet">{}</span>',
+            url,
+            flag.application.title,
+            flag.application.programme.code,
+        )
+
+    @admin.display(description=_("age"), ordering="raised_at")
+    def age(self, flag):
+        days = age_in_days(flag)
+        return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        flag = self.get_object(request, unquote(object_id))
+        rule = RULES.get(flag.rule)
+        rule_title = rule.title if rule else flag.rule
+        context = {
+            "title": gettext("Flag: %(rule)s") % {"rule": rule_title},
+            "subtitle": None,
+            "flag": flag,
+            "rule_title": rule_title,
+            "explanation": rule.explain(flag.params) if rule else "",
+            "researcher_name": researcher_name(flag.application.researcher),
+            "age_days": age_in_days(flag),
+            "evidence_cards": present_evidence(flag),
+            "declaration": present_declaration(flag),
+            "cases": list(flag.cases.all()),
+            "can_triage": self.has_change_permission(request, flag),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    @admin.action(description=_("Dismiss the selected flags…"), permissions=["change"])
+    def dismiss_flags(self, request, queryset):
+        from checks.services import flags_set_status
+
+        form = DismissForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            flags = list(queryset)
+            try:
+                changed = flags_set_status(
+                    flags=flags,
+                    status=Flag.Status.DISMISSED,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ServiceError as error:
+                messages.error(request, str(error))
+            else:
+                done = ngettext("%(n)d flag dismissed.", "%(n)d flags dismissed.", changed)
+                self._report(request, changed, len(flags), done % {"n": changed})
+            return back_to(request, self, flags[0] if len(flags) == 1 else None)
+        return action_form_page(
+            request,
+            self,
+            queryset,
+            action="dismiss_flags",
+            form=form,
+            title=gettext("Dismiss flags"),
+            intro=gettext(
+                "A dismissed flag needs no further action. Only open flags are dismissed; "
+                "the reason is kept with each flag and in the audit trail."
+            ),
+            submit=gettext("Dismiss"),
+            describe=describe_flag,
+        )
+
+    @admin.action(description=_("Confirm the selected flags"), permissions=["change"])
+    def confirm_flags(self, request, queryset):
+        from checks.services import flags_set_status
+
+        flags = list(queryset)
+        changed = flags_set_status(flags=flags, status=Flag.Status.CONFIRMED, by=request.user)
+        done = ngettext("%(n)d flag confirmed.", "%(n)d flags confirmed.", changed)
+        self._report(request, changed, len(flags), done % {"n": changed})
+        return back_to(request, self, flags[0] if len(flags) == 1 else None)
+
+    @admin.action(description=_("Open a case with the selected flags…"), permissions=["change"])
+    def open_case(self, request, queryset):
+        from enforcement.services import case_open
+
+        flags = list(queryset.select_related("application__researcher", "application__programme"))
+        researchers = {f.application.researcher_id for f in flags}
+        agencies = {f.application.programme.agency_id for f in flags}
+        if len(researchers) != 1:
+            messages.error(request, gettext("All the flags of a case must concern one researcher."))
+            return None
+        if len(agencies) != 1:
+            messages.error(request, gettext("All the flags of a case must concern one agency."))
+            return None
+        researcher = flags[0].application.researcher
+        agency = (
+            flags[0].application.programme.agency
+            if is_administrator(request.user)
+            else request.user.agency
+        )
+        form = OpenCaseForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"title": researcher_name(researcher)},
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                case = case_open(
+                    researcher=researcher,
+                    agency=agency,
+                    title=form.cleaned_data["title"],
+                    notes=form.cleaned_data["notes"],
+                    flags=flags,
+                    by=request.user,
+                )
+            except ServiceError as error:
+                messages.error(request, str(error))
+                return back_to(request, self, flags[0] if len(flags) == 1 else None)
+            messages.success(request, gettext("Case “%(case)s” opened.") % {"case": case})
+            return HttpResponseRedirect(reverse("admin:enforcement_case_change", args=[case.pk]))
+        return action_form_page(
+            request,
+            self,
+            flags,
+            action="open_case",
+            form=form,
+            title=gettext("Open a case"),
+            intro=gettext("A case about %(researcher)s, with these flags:")
+            % {"researcher": researcher_name(researcher)},
+            submit=gettext("Open the case"),
+            describe=describe_flag,
+        )
+
+    def _report(self, request, changed: int, selected: int, done: str) -> None:
+        messages.success(request, done)
+        if changed < selected:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)d flag was not open and was left as it was.",
+                    "%(n)d flags were not open and were left as they were.",
+                    selected - changed,
+                )
+                % {"n": selected - changed},
+            )

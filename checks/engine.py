@@ -21,7 +21,7 @@ from .models import ContractText, Evidence, ListedEntity, Snapshot
 from .rules import RULES
 from .rules.base import CheckContext, EvidenceFact, Filing
 from .rules.restricted_entity import screened_names
-from .selectors import current_list_snapshots, latest_certified_versions
+from .selectors import current_list_snapshots
 from .services import filing_checks_record, flags_resolve_superseded, flags_sync
 
 logger = logging.getLogger(__name__)
@@ -29,47 +29,76 @@ logger = logging.getLogger(__name__)
 FILING_RULES = [code for code, rule in RULES.items() if not rule.application_level]
 
 
-def _filing(version: DeclarationVersion) -> Filing:
-    return Filing(
-        version_id=version.pk,
-        application_id=version.declaration.application_id,
-        researcher_id=version.declaration.application.researcher_id,
-        number=version.number,
-        certified_at=version.certified_at,
-        content=version.content,
-    )
+# What the rules read of each filing, fetched as plain values (no model instances).
+_FILING_FIELDS = (
+    "pk",
+    "declaration__application_id",
+    "declaration__application__researcher_id",
+    "number",
+    "certified_at",
+    "content",
+)
 
 
-def _versions(version_ids):
-    return DeclarationVersion.objects.filter(pk__in=version_ids).select_related(
-        "declaration__application__researcher__researcher_profile",
-        "declaration__application__institution",
+def _filings(version_ids) -> list[Filing]:
+    """The certified versions among these ids, as the rules see them."""
+    rows = (
+        DeclarationVersion.objects.certified()
+        .filter(pk__in=list(version_ids))
+        .values_list(*_FILING_FIELDS)
     )
+    return [
+        Filing(
+            version_id=pk,
+            application_id=application_id,
+            researcher_id=researcher_id,
+            number=number,
+            certified_at=certified_at,
+            content=content,
+        )
+        for pk, application_id, researcher_id, number, certified_at, content in rows
+    ]
 
 
 def _other_filings(filings: list[Filing]) -> dict[int, list[Filing]]:
-    """Each researcher's latest certified filings, by researcher id."""
+    """Each researcher's latest certified filings, by researcher id.
+
+    The latest certified version of each of their declarations is picked from a light
+    query (ids and numbers only); only the filings not already at hand are then loaded.
+    """
     researcher_ids = {f.researcher_id for f in filings}
+    latest: dict[int, tuple[int, int]] = {}  # declaration id -> (number, version id)
+    rows = (
+        DeclarationVersion.objects.certified()
+        .filter(declaration__application__researcher_id__in=list(researcher_ids))
+        .values_list("declaration_id", "number", "pk")
+    )
+    for declaration_id, number, pk in rows:
+        if declaration_id not in latest or number > latest[declaration_id][0]:
+            latest[declaration_id] = (number, pk)
+    order = {pk: declaration_id for declaration_id, (_number, pk) in latest.items()}
+    known = {f.version_id: f for f in filings if f.version_id in order}
+    loaded = [*known.values(), *_filings(sorted(set(order) - set(known)))]
     by_researcher = defaultdict(list)
-    for version in _versions(
-        latest_certified_versions()
-        .filter(declaration__application__researcher_id__in=researcher_ids)
-        .values("pk")
-    ):
-        by_researcher[version.declaration.application.researcher_id].append(_filing(version))
+    # In the order the versions' model gives (declaration, number), as before.
+    for filing in sorted(loaded, key=lambda f: order[f.version_id]):
+        by_researcher[filing.researcher_id].append(filing)
     return by_researcher
 
 
-def _evidence(versions) -> dict[int, list[EvidenceFact]]:
+def _evidence(filings: list[Filing]) -> dict[int, list[EvidenceFact]]:
     """Evidence by researcher id, matched on ORCID iD or researcher number, never name."""
+    from disclosures.models import ResearcherProfile
+
     by_orcid, by_number = defaultdict(set), defaultdict(set)
-    for version in versions:
-        application = version.declaration.application
-        profile = getattr(application.researcher, "researcher_profile", None)
-        if profile and profile.orcid:
-            by_orcid[profile.orcid].add(application.researcher_id)
-        if profile and profile.researcher_number:
-            by_number[profile.researcher_number].add(application.researcher_id)
+    profiles = ResearcherProfile.objects.filter(
+        user_id__in=list({f.researcher_id for f in filings})
+    ).values_list("user_id", "orcid", "researcher_number")
+    for researcher_id, orcid, researcher_number in profiles:
+        if orcid:
+            by_orcid[orcid].add(researcher_id)
+        if researcher_number:
+            by_number[researcher_number].add(researcher_id)
     if not by_orcid and not by_number:
         return {}
     facts = defaultdict(list)
@@ -95,6 +124,16 @@ def _evidence(versions) -> dict[int, list[EvidenceFact]]:
         for researcher_id in owners:
             facts[researcher_id].append(fact)
     return facts
+
+
+def _home_countries(filings: list[Filing]) -> dict[int, str]:
+    """The country of the institution each application was made through, by application."""
+    from funding.models import Application
+
+    rows = Application.objects.filter(pk__in=list({f.application_id for f in filings})).values_list(
+        "pk", "institution__country"
+    )
+    return {pk: str(country) for pk, country in rows}
 
 
 @lru_cache(maxsize=2)
@@ -127,6 +166,13 @@ def current_list_index() -> tuple[ListIndex, dict] | None:
     return _list_index(tuple(sorted((s.pk, s.sha256, s.loaded_at) for s in snapshots)))
 
 
+# Screening results of this process, for the list index they came from: a full run screens
+# the same organisations in many chunks, and a name's matches depend only on the name and
+# the lists. Reset whenever the lists (and so the index) change; bounded in size.
+_screened: dict = {"index": None, "results": {}}
+SCREENED_CACHE_MAX = 500_000
+
+
 def screen_names(names) -> dict[str, list[dict]]:
     """Restricted-list matches for each name, as rules and the screening page use them."""
     names = sorted({n for n in names if n and n.strip()})
@@ -134,10 +180,15 @@ def screen_names(names) -> dict[str, list[dict]]:
     if loaded is None or not names:
         return {}
     index, info = loaded
-    results = {}
-    for name, matches in zip(names, index.match(names), strict=True):
-        if matches:
-            results[name] = [
+    if _screened["index"] is not index:
+        _screened["index"], _screened["results"] = index, {}
+    cache = _screened["results"]
+    todo = [name for name in names if name not in cache]
+    if todo:
+        if len(cache) + len(todo) > SCREENED_CACHE_MAX:
+            cache.clear()
+        for name, matches in zip(todo, index.match(todo), strict=True):
+            cache[name] = tuple(
                 {
                     **info[m.entry_id],
                     "matched_name": m.matched_name,
@@ -145,8 +196,9 @@ def screen_names(names) -> dict[str, list[dict]]:
                     "method": m.method,
                 }
                 for m in matches
-            ]
-    return results
+            )
+    # Fresh dicts for every caller: the screening page adds keys and sorts in place.
+    return {name: [dict(m) for m in cache[name]] for name in names if cache[name]}
 
 
 def _contract_texts(filings: list[Filing]) -> dict[str, list[str]]:
@@ -188,23 +240,23 @@ def extract_pages(document: Document) -> list[str]:
 def check_versions(version_ids, rules=None) -> dict:
     """Evaluate the filing rules on these certified versions and sync their flags."""
     rules = [r for r in (rules or FILING_RULES) if r in FILING_RULES]
-    versions = list(_versions(version_ids).filter(status=DeclarationVersion.Status.CERTIFIED))
-    if not versions:
+    filings = _filings(version_ids)
+    if not filings:
         return {"filings": 0}
-    filings = [_filing(v) for v in versions]
     others = (
         _other_filings(filings)
         if {"inconsistent_filings", "duplicate_funding"} & set(rules)
         else {}
     )
-    evidence = _evidence(versions) if "undeclared_evidence" in rules else {}
+    evidence = _evidence(filings) if "undeclared_evidence" in rules else {}
     matches = {}
     if "restricted_entity" in rules:
         matches = screen_names(name for f in filings for _s, _i, name in screened_names(f))
     texts = _contract_texts(filings) if "contract_clauses" in rules else {}
+    countries = _home_countries(filings)
     today = timezone.localdate()
     results = []
-    for version, filing in zip(versions, filings, strict=True):
+    for filing in filings:
         context = CheckContext(
             filing=filing,
             other_filings=[
@@ -215,7 +267,7 @@ def check_versions(version_ids, rules=None) -> dict:
             evidence=evidence.get(filing.researcher_id, []),
             list_matches=matches,
             contract_texts=texts,
-            home_country=str(version.declaration.application.institution.country),
+            home_country=countries[filing.application_id],
             today=today,
         )
         for code in rules:
@@ -223,9 +275,11 @@ def check_versions(version_ids, rules=None) -> dict:
                 (filing.application_id, filing.version_id, code, RULES[code].evaluate(context))
             )
     counts = flags_sync(results=results)
-    counts["superseded"] = flags_resolve_superseded(version_ids=[v.pk for v in versions])
-    filing_checks_record(version_ids=[v.pk for v in versions])
-    counts["filings"] = len(versions)
+    # Only an amendment (version 2 on) has older versions whose flags it supersedes.
+    amendments = [f.version_id for f in filings if f.number > 1]
+    counts["superseded"] = flags_resolve_superseded(version_ids=amendments) if amendments else 0
+    filing_checks_record(version_ids=[f.version_id for f in filings])
+    counts["filings"] = len(filings)
     return counts
 
 

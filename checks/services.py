@@ -36,14 +36,13 @@ def flags_set_status(*, flags, status: str, by=None, reason: str = "") -> int:
     allowed_from = [old for old, targets in TRANSITIONS.items() if status in targets]
     ids = [f.pk for f in flags] if isinstance(flags, list) else flags.values("pk")
     changing = list(
-        Flag.objects.filter(pk__in=ids, status__in=allowed_from)
-        .select_related("application__programme__agency", "application__institution")
+        Flag.objects.filter(pk__in=ids, status__in=allowed_from).select_related(
+            "application__programme__agency", "application__institution"
+        )
     )
     if not changing:
         return 0
-    changed = Flag.objects.filter(
-        pk__in=[f.pk for f in changing], status__in=allowed_from
-    ).update(
+    changed = Flag.objects.filter(pk__in=[f.pk for f in changing], status__in=allowed_from).update(
         status=status,
         status_reason=reason,
         status_changed_by=by,
@@ -51,9 +50,11 @@ def flags_set_status(*, flags, status: str, by=None, reason: str = "") -> int:
     )
     for before_status in {f.status for f in changing}:
         audit_record_many(
-            actor=by, action="flag.status",
+            actor=by,
+            action="flag.status",
             objects=[f for f in changing if f.status == before_status],
-            before={"status": before_status}, after={"status": status, "reason": reason},
+            before={"status": before_status},
+            after={"status": status, "reason": reason},
             application_of=lambda flag: flag.application,
         )
     return changed

@@ -14,7 +14,9 @@ class Case(models.Model):
         CLOSED = "closed", _("Closed")
 
     researcher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("researcher"),
     )
     agency = models.ForeignKey(
@@ -29,7 +31,9 @@ class Case(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("opened by"),
     )
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
@@ -55,7 +59,9 @@ class Finding(models.Model):
     kind = models.CharField(_("finding"), max_length=20, choices=Kind.choices)
     basis = models.TextField(_("basis"), help_text=_("The facts and rules the finding rests on."))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -89,11 +95,15 @@ class Restriction(models.Model):
         ALL_AGENCIES = "all", _("All agencies' programmes")
 
     researcher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="restrictions",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="restrictions",
         verbose_name=_("researcher"),
     )
     agency = models.ForeignKey(
-        "funding.Agency", on_delete=models.PROTECT, related_name="restrictions",
+        "funding.Agency",
+        on_delete=models.PROTECT,
+        related_name="restrictions",
         verbose_name=_("imposed by agency"),
     )
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
@@ -101,18 +111,28 @@ class Restriction(models.Model):
     ends_on = models.DateField(_("until"))
     reason = models.TextField(_("reason"))
     finding = models.ForeignKey(
-        Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="restrictions",
+        Finding,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="restrictions",
         verbose_name=_("finding"),
     )
     imposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("imposed by"),
     )
     imposed_at = models.DateTimeField(_("imposed at"), auto_now_add=True)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
     lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("lifted by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lifted by"),
     )
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
 
@@ -139,7 +159,9 @@ class Appeal(models.Model):
         OVERTURNED = "overturned", _("Restriction overturned")
 
     restriction = models.ForeignKey(
-        Restriction, on_delete=models.PROTECT, related_name="appeals",
+        Restriction,
+        on_delete=models.PROTECT,
+        related_name="appeals",
         verbose_name=_("restriction"),
     )
     filed_on = models.DateField(_("filed on"))
@@ -149,8 +171,12 @@ class Appeal(models.Model):
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("decided by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decision_notes = models.TextField(_("decision"), blank=True)
 

@@ -112,8 +112,12 @@ class Application(models.Model):
     )
     # Set when a restriction was imposed while this application was in flight.
     held_by_restriction = models.ForeignKey(
-        "enforcement.Restriction", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="held_applications", verbose_name=_("held by restriction"),
+        "enforcement.Restriction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="held_applications",
+        verbose_name=_("held by restriction"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -154,8 +158,12 @@ class ReviewComment(models.Model):
         Application, on_delete=models.CASCADE, related_name="review_comments"
     )
     version = models.ForeignKey(
-        "disclosures.DeclarationVersion", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="review_comments", verbose_name=_("declaration version"),
+        "disclosures.DeclarationVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_comments",
+        verbose_name=_("declaration version"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_comments"

@@ -19,9 +19,14 @@ def application_set_status(*, application: Application, status: str, by=None) ->
     Application.objects.filter(pk=application.pk).update(status=status, updated_at=timezone.now())
     application.status = status
     if before != status:
-        audit_record(actor=by, action="application.status", obj=application,
-                     before={"status": before}, after={"status": status},
-                     application=application)
+        audit_record(
+            actor=by,
+            action="application.status",
+            obj=application,
+            before={"status": before},
+            after={"status": status},
+            application=application,
+        )
     return application
 
 
@@ -32,8 +37,10 @@ def ensure_not_restricted(researcher, programme) -> None:
     restriction = restriction_barring(researcher=researcher, programme=programme)
     if restriction is not None:
         raise ServiceError(
-            _("You may not apply to programmes of %(agency)s from %(start)s to %(end)s: your "
-              "eligibility is restricted (%(scope)s). Contact the agency for details.")
+            _(
+                "You may not apply to programmes of %(agency)s from %(start)s to %(end)s: your "
+                "eligibility is restricted (%(scope)s). Contact the agency for details."
+            )
             % {
                 "agency": programme.agency.name,
                 "start": date_format(restriction.starts_on, "DATE_FORMAT"),
@@ -44,17 +51,27 @@ def ensure_not_restricted(researcher, programme) -> None:
 
 
 @transaction.atomic
-def review_comment_add(*, application: Application, author, body: str,
-                       kind: str = ReviewComment.Kind.COMMENT) -> ReviewComment:
+def review_comment_add(
+    *, application: Application, author, body: str, kind: str = ReviewComment.Kind.COMMENT
+) -> ReviewComment:
     from audit.services import audit_record
     from disclosures.selectors import latest_version_of
 
     comment = ReviewComment.objects.create(
-        application=application, version=latest_version_of(application), author=author,
-        kind=kind, body=body,
+        application=application,
+        version=latest_version_of(application),
+        author=author,
+        kind=kind,
+        body=body,
     )
-    audit_record(actor=author, action=f"review.{kind}", obj=comment, before={},
-                 after={"kind": kind, "body": body}, application=application)
+    audit_record(
+        actor=author,
+        action=f"review.{kind}",
+        obj=comment,
+        before={},
+        after={"kind": kind, "body": body},
+        application=application,
+    )
     return comment
 
 
@@ -69,13 +86,18 @@ def application_request_changes(*, application: Application, by, body: str) -> R
         raise ServiceError(_("Only a submitted application can be sent back for changes."))
     if not body.strip():
         raise ServiceError(_("Say what should change."))
-    comment = review_comment_add(application=application, author=by, body=body,
-                                 kind=ReviewComment.Kind.CHANGE_REQUEST)
-    application_set_status(application=application, status=Application.Status.CHANGES_REQUESTED,
-                           by=by)
-    notify(recipients=[application.researcher], kind="changes_requested",
-           key=f"changes_requested:{comment.pk}",
-           context={"application": application, "comment": comment})
+    comment = review_comment_add(
+        application=application, author=by, body=body, kind=ReviewComment.Kind.CHANGE_REQUEST
+    )
+    application_set_status(
+        application=application, status=Application.Status.CHANGES_REQUESTED, by=by
+    )
+    notify(
+        recipients=[application.researcher],
+        kind="changes_requested",
+        key=f"changes_requested:{comment.pk}",
+        context={"application": application, "comment": comment},
+    )
     return comment
 
 
@@ -88,13 +110,19 @@ def application_endorse(*, application: Application, by, body: str = "") -> Revi
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Application.Status.SUBMITTED or draft_of(application):
-        raise ServiceError(_("Only a submitted application with a certified declaration can be "
-                             "endorsed."))
-    comment = review_comment_add(application=application, author=by, body=body,
-                                 kind=ReviewComment.Kind.ENDORSEMENT)
+        raise ServiceError(
+            _("Only a submitted application with a certified declaration can be endorsed.")
+        )
+    comment = review_comment_add(
+        application=application, author=by, body=body, kind=ReviewComment.Kind.ENDORSEMENT
+    )
     application_set_status(application=application, status=Application.Status.ENDORSED, by=by)
-    notify(recipients=[application.researcher], kind="endorsed", key=f"endorsed:{comment.pk}",
-           context={"application": application, "comment": comment})
+    notify(
+        recipients=[application.researcher],
+        kind="endorsed",
+        key=f"endorsed:{comment.pk}",
+        context={"application": application, "comment": comment},
+    )
     return comment
 
 
