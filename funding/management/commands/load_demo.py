@@ -101,5 +101,9 @@ class Command(BaseCommand):
                 is_primary=True,
             )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/"))
+        self.stdout.write(
+            "  Research office, officer and administrator accounts set up two-factor sign-in "
+            "(any authenticator app) the first time they sign in."
+        )
         for username, role, _extra in users:
             self.stdout.write(f"  {role.label:<16} user: {username:<11} password: {DEMO_PASSWORD}")
