@@ -1,15 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import TokenForm
+from .services import user_set_language
 from .twofactor import (
     base32_secret,
     has_confirmed_device,
@@ -20,6 +24,34 @@ from .twofactor import (
 )
 
 SETUP_SESSION_KEY = "two_factor_setup_device"
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, which also remembers the choice on the user's account."""
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=request.POST.get("language", ""))
+    return django_set_language(request)
+
+
+class LoginView(auth_views.LoginView):
+    """Sign in, and show the portal in the language the user chose last time."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=False,
+            )
+        return response
 
 
 def _next_url(request) -> str:

@@ -65,3 +65,24 @@ def test_pages_have_no_inline_script(client):
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag, tag
     assert " onclick=" not in html and " onload=" not in html
+
+
+def test_the_language_choice_is_remembered_on_the_account(client):
+    user = UserFactory(language="en")
+    client.force_login(user)
+    client.post(reverse("language_switch"), {"language": "ja", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "ja"
+    client.logout()
+    client.cookies.clear()
+    response = _sign_in(client, user.username, PASSWORD)
+    assert response.cookies["django_language"].value == "ja"
+    assert '<html lang="ja">' in client.get(reverse("home")).content.decode()
+
+
+def test_an_unknown_language_is_ignored(client):
+    user = UserFactory(language="en")
+    client.force_login(user)
+    client.post(reverse("language_switch"), {"language": "xx"})
+    user.refresh_from_db()
+    assert user.language == "en"
