@@ -33,7 +33,7 @@ class UndeclaredEvidence(Rule):
         from checks.models import Evidence, Snapshot
 
         params["source"] = Snapshot.Kind(params["source"]).label
-        params["kind"] = str(Evidence.Kind(params["kind"]).label).lower()
+        params["kind"] = str(Evidence.Kind(params["kind"]).label)
         return params
 
     def evaluate(self, context: CheckContext) -> list[Finding]:

@@ -31,6 +31,8 @@ def test_office_sees_flags_with_evidence_and_researcher_sees_none(client, flagge
     html = client.get(url).content.decode()
     assert "Over-commitment" in html and "comes to 125.00 %" in html
     assert 'data-flag="over_commitment"' in html
+    assert "Effort on this application" in html  # evidence shown with labels, not raw keys
+    assert "application_effort" not in html
 
     client.force_login(flagged.researcher)
     html = client.get(url).content.decode()
