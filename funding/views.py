@@ -15,7 +15,7 @@ from portal.exceptions import ServiceError
 
 from .permissions import can_edit_application, can_start_application
 from .selectors import application_for_user_or_404, applications_for_user, programmes_open_now
-from .services import application_start
+from .services import application_start, ensure_not_restricted
 
 
 @login_required
@@ -55,6 +55,16 @@ def application_start_view(request, programme_id):
             request, _("Complete your profile first; it is reused for every application.")
         )
         return redirect("profile")
+    try:
+        ensure_not_restricted(request.user, programme)
+    except ServiceError as error:
+        # Say so before the researcher fills in a form they could not submit.
+        return render(
+            request,
+            "funding/application_start.html",
+            {"programme": programme, "refusal": str(error)},
+            status=403,
+        )
     form = ApplicationForm(request.POST or None, prefix="application")
     if request.method == "POST" and form.is_valid():
         try:

@@ -239,3 +239,34 @@ def test_officer_of_another_agency_reads_the_restriction_but_cannot_lift_it(
     )
     restriction.refresh_from_db()
     assert restriction.lifted_at is None
+
+
+def test_a_barred_researcher_sees_the_refusal_instead_of_the_form(client):
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from enforcement.services import restriction_impose
+    from tests.enforcement.conftest import officer_of
+    from tests.factories import AgencyFactory, ProgrammeFactory, researcher
+
+    agency = AgencyFactory()
+    barred = researcher()
+    today = timezone.localdate()
+    restriction_impose(
+        researcher=barred,
+        agency=agency,
+        scope="agency",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=365),
+        reason="Finding 7",
+        by=officer_of(agency),
+    )
+    client.force_login(barred)
+    response = client.get(reverse("application_start", args=[ProgrammeFactory(agency=agency).pk]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "eligibility is restricted" in html and 'name="application-title"' not in html
+    other = client.get(reverse("application_start", args=[ProgrammeFactory().pk]))
+    assert other.status_code == 200 and 'name="application-title"' in other.content.decode()
