@@ -123,7 +123,14 @@ def world(django_capture_on_commit_callbacks):
         "finding": finding,
         "restriction": restriction,
         "appeal": appeal,
-        "rightful": [owner, office_a, officer_a, AdministratorFactory()],
+        # The owner is restricted below, so an unrestricted researcher may apply instead.
+        "rightful": [
+            owner,
+            office_a,
+            officer_a,
+            AdministratorFactory(),
+            researcher(institution=inst_b),
+        ],
         "outsiders": {
             "researcher B": researcher(institution=inst_a),
             "office of another institution": OfficeUserFactory(institution=inst_b),
