@@ -1,7 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from .base import CheckContext, Finding, Rule, as_date, period_overlaps, register
-from .text import is_this_application, shared_passages, title_similarity
+from .text import (
+    is_this_application,
+    shared_coverage_bound,
+    shared_passages,
+    title_similarity,
+)
 
 TITLE_THRESHOLD = 90.0
 COVERAGE_THRESHOLD = 0.5
@@ -9,9 +14,10 @@ COVERAGE_THRESHOLD = 0.5
 
 def _compare(filing, title: str, objectives: str) -> tuple[float, dict] | None:
     title_score = title_similarity(filing.title, title)
-    coverage, passages = shared_passages(
-        f"{filing.title}. {filing.objectives}", f"{title}. {objectives}"
-    )
+    ours, theirs = f"{filing.title}. {filing.objectives}", f"{title}. {objectives}"
+    if title_score < TITLE_THRESHOLD and shared_coverage_bound(ours, theirs) < COVERAGE_THRESHOLD:
+        return None  # cannot reach the threshold: spare the full comparison
+    coverage, passages = shared_passages(ours, theirs)
     if title_score < TITLE_THRESHOLD and coverage < COVERAGE_THRESHOLD:
         return None
     score = max(title_score, coverage * 100)

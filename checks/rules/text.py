@@ -17,19 +17,48 @@ MIN_PASSAGE_TOKENS = 8
 def tokens(text: str) -> list[str]:
     """Words of Latin-script text; single characters of Japanese and Chinese text, which
     has no spaces between words."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=100_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    # The same titles and objectives are compared again and again (a filing with each of
+    # its support rows and the researcher's other filings): tokenise each text once.
     out = []
     for word in _WORD.findall(unicodedata.normalize("NFKC", text or "").casefold()):
         if _CJK.search(word):
             out.extend(word)
         else:
             out.append(word)
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def _passage_grams(text: str) -> frozenset:
+    n = MIN_PASSAGE_TOKENS
+    words = _tokens(text)
+    return frozenset(words[i : i + n] for i in range(len(words) - n + 1))
+
+
+def shared_coverage_bound(a: str, b: str) -> float:
+    """An upper bound of ``shared_passages(a, b)[0]``, cheap: every shared passage of ``a``
+    is made of runs of MIN_PASSAGE_TOKENS tokens that also occur in ``b``, so the passages
+    cover at most the tokens of ``a`` that such runs cover."""
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return 0.0
+    n, grams, covered, reach = MIN_PASSAGE_TOKENS, _passage_grams(b), 0, 0
+    for i in range(len(ta) - n + 1):
+        if ta[i : i + n] in grams:
+            covered += i + n - max(i, reach)
+            reach = i + n
+    return covered / min(len(ta), len(tb))
 
 
 def shared_passages(a: str, b: str, limit: int = 3) -> tuple[float, list[str]]:
     """How much of the shorter text reappears in the other, and the longest passages
     that do (as they read in ``a``)."""
-    ta, tb = tokens(a), tokens(b)
+    ta, tb = _tokens(a), _tokens(b)
     if not ta or not tb:
         return 0.0, []
     matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
@@ -62,7 +91,12 @@ def same_organisation(a: str, b: str) -> bool:
 
 
 def title_similarity(a: str, b: str) -> float:
-    return fuzz.token_sort_ratio(" ".join(tokens(a)), " ".join(tokens(b)))
+    return fuzz.token_sort_ratio(_joined_tokens(a), _joined_tokens(b))
+
+
+@lru_cache(maxsize=100_000)
+def _joined_tokens(text: str) -> str:
+    return " ".join(_tokens(text))
 
 
 def is_this_application(support_item: dict, filing) -> bool:

@@ -1,0 +1,1 @@
+"""Benchmark of the cross-check engine on a synthetic national year (see README.md)."""
