@@ -674,6 +674,7 @@ def full_check(chunk_size: int, timeout: float) -> dict:
     from checks.models import CheckRun
 
     out = io.StringIO()
+    load_before = loadavg()
     started = time.perf_counter()
     call_command("run_checks", chunk_size=chunk_size, timeout=timeout, stdout=out)
     wall = time.perf_counter() - started
@@ -683,6 +684,7 @@ def full_check(chunk_size: int, timeout: float) -> dict:
         "run_seconds": round((run.finished_at - run.started_at).total_seconds(), 2),
         "filings": run.total,
         "chunks": run.chunks_total,
+        "loadavg_before_after": [load_before, loadavg()],
         "output": out.getvalue().splitlines()[-12:],
     }
 
@@ -720,6 +722,7 @@ def raw_floor(block: int) -> dict:
     index, _info = current_list_index()
     build = time.perf_counter() - started
     names = screened_name_set()
+    load_before = loadavg()
     started = time.perf_counter()
     cells = 0
     for i in range(0, len(names), block):
@@ -733,6 +736,7 @@ def raw_floor(block: int) -> dict:
         "listed_names": len(index._raw_names),
         "cells": cells,
         "index_build_seconds": round(build, 2),
+        "loadavg_before_after": [load_before, loadavg()],
     }
 
 
@@ -816,6 +820,11 @@ def restricted_recall(data: Path) -> dict:
         "flagged_rows": len(flagged_rows),
         "flagged_rows_not_planted": len(flagged_rows - planted_rows),
     }
+
+
+def loadavg() -> float:
+    """The 1-minute load average: the machine is shared, so say how busy it was."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
 def machine() -> dict:
