@@ -1,7 +1,6 @@
 """Cases, findings, restrictions and appeals: every write, each with its audit event."""
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,7 +225,3 @@ def appeal_decide(*, appeal: Appeal, outcome: str, notes: str, by) -> Appeal:
             reason=_("Overturned on appeal: %(notes)s") % {"notes": notes},
         )
     return appeal
-
-
-def scope_q_for_agency(agency) -> Q:
-    return Q(scope=Restriction.Scope.ALL_AGENCIES) | Q(agency=agency)

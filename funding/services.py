@@ -128,11 +128,13 @@ def application_endorse(*, application: Application, by, body: str = "") -> Revi
 
 def applications_bulk_endorse(*, applications, by) -> tuple[list[Application], list[Application]]:
     """Endorse every clean filing (submitted, no open flag); return (endorsed, skipped)."""
-    from checks.models import Flag
+    from checks.selectors import open_flag_counts
 
+    applications = list(applications)
+    open_flags = open_flag_counts([a.pk for a in applications])
     endorsed, skipped = [], []
     for application in applications:
-        clean = not application.flags.filter(status=Flag.Status.OPEN).exists()
+        clean = not open_flags.get(application.pk)
         if clean and application.status == Application.Status.SUBMITTED:
             try:
                 application_endorse(application=application, by=by)

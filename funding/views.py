@@ -108,7 +108,8 @@ def application_detail(request, pk):
     application = application_for_user_or_404(request.user, pk)
     versions = list(versions_of(application))
     flags = []
-    if can_view_flags(request.user, application):
+    show_flags = can_view_flags(request.user, application)
+    if show_flags:
         flags = present_flags(
             application.flags.select_related("version").order_by("status", "rule", "-raised_at")
         )
@@ -119,7 +120,7 @@ def application_detail(request, pk):
             "application": application,
             "versions": versions,
             "flags": flags,
-            "show_flags": can_view_flags(request.user, application),
+            "show_flags": show_flags,
             "draft": next((v for v in versions if v.is_draft), None),
             "can_edit": can_edit_application(request.user, application),
         },
