@@ -174,6 +174,16 @@ def current_list_index() -> tuple[ListIndex, dict] | None:
     return _list_index(tuple(sorted((s.pk, s.sha256, s.loaded_at) for s in snapshots)))
 
 
+def list_index_prepare() -> int:
+    """Build the matcher over the current lists now, and return its number of entries.
+
+    A worker calls this before it forks its pool processes (``portal/celery.py``), so that
+    they share one index, built once, instead of each building its own on its first check.
+    """
+    loaded = current_list_index()
+    return len(loaded[0]) if loaded else 0
+
+
 # Screening results of this process, for the list index they came from: a full run screens
 # the same organisations in many chunks, and a name's matches depend only on the name and
 # the lists. Reset whenever the lists (and so the index) change; bounded in size.

@@ -19,8 +19,9 @@ Keys (:func:`normalise_name`)
     dropped (dotted initialisms are joined: ``K.K.`` → ``kk``), ``&`` reads as ``and``, a few
     abbreviations are spelt out (``Univ.`` → ``university``), legal forms are removed (ours
     below plus the ISO 20275 forms rigour knows, less the ones that are also ordinary words),
-    and stop words (of, the, and, de, ...) are dropped. Organisation-type words such as
-    University, Institute or Academy are kept: they tell organisations apart.
+    and stop words (of, the, and, de, ...) are dropped; a reading of CJK text gives a key
+    with its stop-word syllables (安 ``an``, 第 ``di``) and one without. Organisation-type
+    words such as University, Institute or Academy are kept: they tell organisations apart.
     *Han key*: for names with CJK ideographs or kana, NFKC, Japanese shinjitai mapped to traditional
     forms (OpenCC's JPVariants, reversed), then OpenCC ``t2s``, CJK legal forms (株式会社,
     有限公司, 国立大学法人, ...) removed at either end, and everything but letters and digits
@@ -32,17 +33,34 @@ Keys (:func:`normalise_name`)
 
 Matching (:class:`ListIndex`)
     Exact key equality (text, token-sorted, or with spaces removed) is looked up in dicts.
-    Fuzzy candidates come from one ``rapidfuzz.process.cdist`` (``fuzz.ratio`` over the
-    token-sorted Latin keys, multi-threaded, ``score_cutoff`` :data:`CANDIDATE_CUTOFF`), and
-    a second, much smaller one over the Han keys. Only the best :data:`TOP_K` candidates of
-    each query key are then scored with care: the better of ratio and token-sorted ratio,
-    less a penalty for every word on either side that has no counterpart on the other
-    (typos tolerated), a larger one when the word is distinctive (a place or a proper name,
-    not a generic organisation word). Han keys match exactly, or fuzzily when both keys are
-    at least 6 characters, only characters were added or dropped (never substituted: 航天
-    科工 and 航天科技 are different groups) and the numbers in them agree. Two names written
-    only in Han are compared by their Han keys alone, not by their (lossy) readings.
-    Each entry is reported once per query name, with its best score.
+    Fuzzy matching is word by word. Two words are counterparts when equal; a generic
+    organisation word (University, Institute, ``daxue``; or a misspelling of one) when
+    ``fuzz.ratio`` is at least :data:`TOKEN_MATCH_RATIO`; a distinctive word (a place or a
+    proper name) only when one letter is dropped, added or swapped, never the first, in
+    words of five letters or more, or replaced by one that spells the same sound
+    (:func:`_same_word`): ``Xiding`` is another name than ``Ximing``. A score is the better
+    of ratio and token-sorted ratio of the keys, less a penalty for every word on either
+    side without a counterpart, a larger one when the word is distinctive.
+
+    Since every word without a counterpart costs at least :data:`GENERIC_WORD_PENALTY`, a
+    key can reach the default threshold only if it holds a counterpart of every word of the
+    query. The candidates are therefore found word by word, without comparing the query
+    with every listed key: each listed word indexes the keys that hold it; a query word's
+    counterparts come from a one-deletion index (distinctive words) or a ratio scan of the
+    listed words (generic ones), kept per index; the keys holding a counterpart of every
+    query word (all but a few at a lower threshold) are scored with care. No key that could
+    reach the threshold is missed (``tests/checks/test_matching_precision.py``). Only for a
+    very low threshold and a query of few words is the old way used: one
+    ``rapidfuzz.process.cdist`` (``fuzz.ratio`` over the token-sorted keys, multi-threaded,
+    cut-off :data:`CANDIDATE_CUTOFF`) and the best :data:`TOP_K` candidates scored.
+
+    Han keys match exactly, or fuzzily when both keys are at least 6 characters, only
+    generic words' characters were added or dropped (公司, 中国, 集团; never a substituted
+    character: 航天科工 and 航天科技 are different groups, nor a proper name's characters:
+    拓福金创 is not 福创) and the numbers in them agree; their candidates come from a small
+    cdist over the Han keys. Two names written only in Han are compared by their Han keys
+    alone, not by their (lossy) readings. Each entry is reported once per query name, with
+    its best score.
 
     ``process.cdist`` returns a numpy array, and rapidfuzz does not depend on numpy: without
     numpy the candidates come from ``process.extract`` for each query key instead (the same
@@ -127,12 +145,17 @@ BRACKETED_ACRONYM_SCORE = 80.0
 #: Keys shorter than this (letters and digits, spaces not counted) match only exactly.
 MIN_FUZZY_LATIN = 6
 MIN_FUZZY_HAN = 6
-#: Two words count as the same word from this ratio on (``institue`` ~ ``institute``).
+#: Two generic words count as the same word from this ratio on (``institue`` ~
+#: ``institute``); distinctive words must be one letter apart (:func:`_same_word`).
 TOKEN_MATCH_RATIO = 80.0
+#: A word this close to a generic word is taken for a misspelling of it (``univercity``).
+GENERIC_LIKE_RATIO = 85.0
 GENERIC_WORD_PENALTY = 12.0
 DISTINCTIVE_WORD_PENALTY = 25.0
 #: Longer input is cut here: no organisation name is longer, and it bounds the work.
 MAX_NAME_CHARS = 400
+#: Word-candidate sets kept per index (cleared when full).
+_NEAR_CACHE_MAX = 200_000
 #: cdist is run in row blocks of at most this many cells (bytes, as uint8).
 _MAX_CELLS = 32_000_000
 
@@ -211,6 +234,14 @@ _GENERIC_WORDS = set(
     sangyo kenkyu senta"""
     )
 )
+_GENERIC_LIST = sorted(_GENERIC_WORDS)
+#: Characters of generic words in Han keys (simplified): group, company, country, research
+#: institute, university, centre, technology, industry. A long Han name with only these added
+#: or dropped is the same organisation (中国电子科技集团公司 and 中国电子科技集团).
+_HAN_GENERIC_CHARS = set("公司集团有限责任股份总部中国家研究所院中心实验室大学分校技术科工业产")
+#: Letters that spell the same sound in transliterations (Moscow, Moskow): replacing one by
+#: the other inside a distinctive word keeps the word.
+_CONFUSABLE = {frozenset(pair) for pair in ("ck", "kq", "sz", "iy", "vw", "fv")}
 
 #: CJK legal forms, removed at either end of a name (traditional and Japanese spellings are
 #: added by the Han normalisation). Only legal forms: 集团 (group) and 大学 stay.
@@ -457,7 +488,7 @@ def _remove_sequences(tokens: list[str], forms: set[tuple[str, ...]]) -> list[st
     return out
 
 
-def _latin_tokens(ascii_name: str) -> list[str]:
+def _latin_tokens(ascii_name: str, *, keep_stopwords: bool = False) -> list[str]:
     text = ascii_name.casefold().replace("&", " and ").replace("+", " and ")
     text = _APOSTROPHE_RE.sub("", text)
     text = _INITIALISM_RE.sub(lambda m: m.group(1).replace(".", ""), text)
@@ -470,6 +501,8 @@ def _latin_tokens(ascii_name: str) -> list[str]:
             forms.add(tuple(matched.split()))
     tokens = _remove_sequences(tokens, forms)
     tokens = [_ABBREVIATIONS.get(token, token) for token in tokens]
+    if keep_stopwords:
+        return tokens
     return [token for token in tokens if token not in _STOPWORDS]
 
 
@@ -534,7 +567,8 @@ def _han_key(text: str) -> str | None:
 
 
 def _latin_keys(text: str) -> list[_Latin]:
-    if _HAN_RE.search(text) or _KANA_RE.search(text):
+    is_reading = bool(_HAN_RE.search(text) or _KANA_RE.search(text))
+    if is_reading:
         stripped = _strip_cjk_forms(text, _cjk_form_patterns()[0])
         if _KANA_RE.search(text):
             readings, han_only = [_japanese_reading(stripped)], False
@@ -545,12 +579,18 @@ def _latin_keys(text: str) -> list[_Latin]:
     else:
         readings, han_only = [ascii_text(text)], False
     keys = []
+    # A reading's syllables are not English or Italian words: 凤安 reads ``feng an`` and
+    # 第 ``di``, which someone typing the pinyin may keep (``Fengan``) or, as stop words,
+    # drop. A reading gives both keys.
+    variants = (False, True) if is_reading else (False,)
     for reading in readings:
         if reading is None:
             continue
-        key = _make_latin(_latin_tokens(reading), acronym=False, han_only=han_only)
-        if key is not None and key not in keys:
-            keys.append(key)
+        for keep_stopwords in variants:
+            tokens = _latin_tokens(reading, keep_stopwords=keep_stopwords)
+            key = _make_latin(tokens, acronym=False, han_only=han_only)
+            if key is not None and key not in keys:
+                keys.append(key)
     return keys
 
 
@@ -596,22 +636,77 @@ def _normalise(name: str) -> NameKeys:
 # --------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
+def _is_generic(token: str) -> bool:
+    """A generic organisation word, or a misspelling of one (``univercity``)."""
+    if token in _GENERIC_WORDS:
+        return True
+    return len(token) >= 5 and (
+        process.extractOne(token, _GENERIC_LIST, scorer=fuzz.ratio, score_cutoff=GENERIC_LIKE_RATIO)
+        is not None
+    )
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Whether two distinctive words (a place, a proper name) are one word misspelt.
+
+    Equal, or one edit apart in words of five letters or more, never at the first letter:
+    a letter dropped or added (``Nortwestern``, ``Shenzen``, a doubled letter), two
+    neighbours swapped (``Tsinghau``), or a letter replaced by one that spells the same
+    sound (``Moskow``; :data:`_CONFUSABLE`). Any other replaced letter makes another name:
+    ``Xiding`` is not ``Ximing``, nor ``Jinqi`` ``Jinxi``, nor ``Onakasakura`` ``Nakasakura``.
+    """
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if min(la, lb) < 5 or abs(la - lb) > 1:
+        return False
+    p = 0
+    while p < min(la, lb) and a[p] == b[p]:
+        p += 1
+    if p == 0:
+        return False
+    if la != lb:
+        longer, shorter = (a, b) if la > lb else (b, a)
+        return longer[p + 1 :] == shorter[p:]
+    if a[p + 1 :] == b[p + 1 :]:
+        return frozenset((a[p], b[p])) in _CONFUSABLE
+    return p + 1 < la and a[p] == b[p + 1] and a[p + 1] == b[p] and a[p + 2 :] == b[p + 2 :]
+
+
+def _word_matches(token: str, other: str) -> bool:
+    """Whether ``other`` counts as ``token``'s counterpart in another name."""
+    if token == other:
+        return True
+    if len(token) < 4 or _DIGITS_RE.search(token):
+        return False  # short words and numbers only as written
+    if _is_generic(token):
+        return fuzz.ratio(token, other) >= TOKEN_MATCH_RATIO
+    return _same_word(token, other)
+
+
 def _unmatched(tokens: tuple[str, ...], others: tuple[str, ...]) -> list[str]:
     present = set(others)
-    missing = []
-    for token in tokens:
-        if token in present:
-            continue
-        if (
-            len(token) < 4
-            or _DIGITS_RE.search(token)
-            or (
-                process.extractOne(token, others, scorer=fuzz.ratio, score_cutoff=TOKEN_MATCH_RATIO)
-                is None
-            )
-        ):
-            missing.append(token)
-    return missing
+    return [
+        token
+        for token in tokens
+        if token not in present and not any(_word_matches(token, other) for other in others)
+    ]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _spare_words(threshold: float) -> int:
+    """How many words of a query may lack a counterpart in a key that still reaches the
+    threshold: each costs at least GENERIC_WORD_PENALTY, and a key with one is not equal to
+    the query, so its ratio is below 100."""
+    budget = 100.0 - threshold
+    spare = 0
+    while (spare + 1) * GENERIC_WORD_PENALTY < budget:
+        spare += 1
+    return spare
 
 
 def _latin_score(query: _Latin, listed: _Latin) -> float:
@@ -622,7 +717,7 @@ def _latin_score(query: _Latin, listed: _Latin) -> float:
     base = max(fuzz.ratio(query.text, listed.text), fuzz.ratio(query.sorted, listed.sorted))
     penalty = 0.0
     for token in _unmatched(query.tokens, listed.tokens) + _unmatched(listed.tokens, query.tokens):
-        penalty += GENERIC_WORD_PENALTY if token in _GENERIC_WORDS else DISTINCTIVE_WORD_PENALTY
+        penalty += GENERIC_WORD_PENALTY if _is_generic(token) else DISTINCTIVE_WORD_PENALTY
     return max(0.0, base - penalty)
 
 
@@ -633,8 +728,15 @@ def _han_score(query: str, listed: str) -> float:
         return 0.0
     if _HAN_NUMERAL_RE.findall(query) != _HAN_NUMERAL_RE.findall(listed):
         return 0.0
-    if any(op.tag == "replace" for op in Levenshtein.editops(query, listed)):
-        return 0.0
+    # Only generic words added or dropped (公司, 中国, 集团), never substituted (航天科工 is
+    # not 航天科技): a proper name's characters added (拓福金创 against 福创) or kana
+    # (カモサルキ against カルキ) make another organisation.
+    for op in Levenshtein.editops(query, listed):
+        if op.tag == "replace":
+            return 0.0
+        changed = query[op.src_pos] if op.tag == "delete" else listed[op.dest_pos]
+        if changed not in _HAN_GENERIC_CHARS:
+            return 0.0
     return fuzz.ratio(query, listed)
 
 
@@ -770,6 +872,22 @@ class ListIndex:
                 fuzzy_groups.setdefault(key.sorted, []).append(i)
         self._fuzzy_choices = list(fuzzy_groups)
         self._fuzzy_groups = list(fuzzy_groups.values())
+        # Words of the keys that may match fuzzily: which keys hold each word, and each
+        # word of five letters or more under itself and its one-letter deletions (to find
+        # the words one edit from a query word without comparing it with every word).
+        postings: dict[str, list[int]] = {}
+        for group in self._fuzzy_groups:
+            for i in group:
+                for token in set(self._latin[i].key.tokens):
+                    postings.setdefault(token, []).append(i)
+        self._postings = postings
+        self._vocabulary = list(postings)
+        self._one_edit: dict[str, list[str]] = {}
+        for token in self._vocabulary:
+            if len(token) >= 5:
+                for variant in {token, *_deletions(token)}:
+                    self._one_edit.setdefault(variant, []).append(token)
+        self._near: dict[str, frozenset[int]] = {}
         self._han = han
         self._han_choices = [key for key in han if len(key) >= MIN_FUZZY_HAN]
 
@@ -818,6 +936,58 @@ class ListIndex:
                     order = np.argsort(-row_scores.astype(np.int16), kind="stable")[:TOP_K]
                     columns = columns[order]
                 yield start + int(row_ids[0]), columns.tolist()
+
+    def _keys_near(self, word: str) -> frozenset[int]:
+        """The fuzzy-matchable keys holding a counterpart of ``word`` (:func:`_word_matches`)."""
+        found = self._near.get(word)
+        if found is not None:
+            return found
+        if len(word) < 4 or _DIGITS_RE.search(word):
+            near = [word]
+        elif _is_generic(word):
+            near = [
+                other
+                for other, _score, _i in process.extract(
+                    word,
+                    self._vocabulary,
+                    scorer=fuzz.ratio,
+                    score_cutoff=TOKEN_MATCH_RATIO,
+                    limit=None,
+                )
+            ]
+        else:
+            near = {word}
+            for variant in (word, *_deletions(word)):
+                near.update(self._one_edit.get(variant, ()))
+            near = [other for other in near if _same_word(word, other)]
+        keys: set[int] = set()
+        for other in near:
+            keys.update(self._postings.get(other, ()))
+        found = frozenset(keys)
+        if len(self._near) >= _NEAR_CACHE_MAX:
+            self._near.clear()
+        self._near[word] = found
+        return found
+
+    def _word_candidates(self, tokens: tuple[str, ...], spare: int) -> set[int] | None:
+        """Keys with a counterpart for all but ``spare`` of these words: every key that can
+        score at the threshold (an unmatched word costs at least GENERIC_WORD_PENALTY), and
+        few others. None when there are too few words to tell (compare with every key)."""
+        words = set(tokens)
+        required = len(words) - spare
+        if required <= 0:
+            return None
+        postings = sorted((self._keys_near(word) for word in words), key=len)
+        if spare == 0:
+            found = set(postings[0])
+            for keys in postings[1:]:
+                if not found:
+                    break
+                found &= keys
+            return found
+        # A key missing at most `spare` words holds one of any `spare + 1` of them.
+        pool = set().union(*postings[: spare + 1])
+        return {i for i in pool if sum(i in keys for keys in postings) >= required}
 
     def raw_floor(self, names: Sequence[str]):
         """Just the single cdist the screening rests on, for benchmarks: ``fuzz.ratio`` of the
@@ -888,19 +1058,33 @@ class ListIndex:
                 if not query.acronym and len(query.nospace) >= MIN_FUZZY_LATIN:
                     fuzzy_queries.setdefault(query.sorted, []).append((qi, query))
 
-        # Latin keys: fuzzy candidates from one cdist, then careful scores for the best few.
-        query_sorted = list(fuzzy_queries)
+        def score_all(queries: list[tuple[int, _Latin]], candidates: Iterable[int]) -> None:
+            for i in candidates:
+                listed = self._latin[i]
+                for qi, query in queries:
+                    if query.han_only and listed.key.han_only:
+                        continue
+                    score = _latin_score(query, listed.key)
+                    method = "exact" if score == 100.0 else "fuzzy"
+                    record(qi, listed.owners, round(score, 1), query.text, method)
+
+        # Latin keys, fuzzy: the keys holding a counterpart of every word of the query (of
+        # all but `spare` words at a low threshold), each scored with care. Keys sharing
+        # the same words (the same sorted key) share their candidates.
+        spare = _spare_words(threshold)
+        by_cdist: list[str] = []
+        for query_sorted, queries in fuzzy_queries.items():
+            candidates = self._word_candidates(queries[0][1].tokens, spare)
+            if candidates is None:
+                by_cdist.append(query_sorted)
+            else:
+                score_all(queries, sorted(candidates))
+        # Too few words to tell (a very low threshold): candidates from one cdist over every
+        # fuzzy-matchable key, the best TOP_K of each query scored with care.
         cutoff = min(CANDIDATE_CUTOFF, threshold)
-        for row, columns in self._fuzzy_candidates(query_sorted, self._fuzzy_choices, cutoff):
-            for qi, query in fuzzy_queries[query_sorted[row]]:
-                for column in columns:
-                    for i in self._fuzzy_groups[column]:
-                        listed = self._latin[i]
-                        if query.han_only and listed.key.han_only:
-                            continue
-                        score = _latin_score(query, listed.key)
-                        method = "exact" if score == 100.0 else "fuzzy"
-                        record(qi, listed.owners, round(score, 1), query.text, method)
+        for row, columns in self._fuzzy_candidates(by_cdist, self._fuzzy_choices, cutoff):
+            candidates = [i for column in columns for i in self._fuzzy_groups[column]]
+            score_all(fuzzy_queries[by_cdist[row]], candidates)
 
         # Han keys: exact look-ups, then a small cdist for the long ones.
         han_queries: dict[str, list[int]] = {}

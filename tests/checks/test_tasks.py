@@ -6,7 +6,7 @@ from django.core.management import call_command
 from checks.models import CheckRun, FilingCheck, Flag
 from checks.services import check_run_chunk_done, checks_start
 from checks.tasks import check_chunk, sweep
-from tests.checks.builders import certified_filing, support_row
+from tests.checks.builders import certified_filing, list_snapshot, support_row
 from tests.conftest import wait_for
 from tests.factories import fill_draft, researcher, start_application
 
@@ -90,3 +90,36 @@ def test_loading_a_list_rescreens_existing_filings(django_capture_on_commit_call
     assert flag.params["entity"] == "Eastern Star Precision Optics Co., Ltd."
     assert flag.evidence[0]["published_on"] == "2026-11-01"
     assert CheckRun.objects.filter(rules=["restricted_entity"]).exists()
+
+
+def test_the_worker_prepares_the_list_index_before_forking(
+    transactional_db, settings, tmp_path, capsys
+):
+    """The worker's main process builds the matcher once (its pool processes inherit it);
+    a check on that worker then flags with it."""
+    import os
+
+    from django.db import connection
+
+    from tests.conftest import celery_worker
+    from tests.factories import section_rows
+
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL: the real worker")
+    list_snapshot(
+        entries=[("Eastern Star Precision Optics Co., Ltd.", [], "CN"), ("Acme Ltd.", [], "US")]
+    )
+    partner = {
+        **section_rows()["contracts"][0],
+        "organisation_name": "Eastern Star Precision Optics Company Limited",
+    }
+    version = certified_filing(sections={"contracts": [partner]})
+    with celery_worker(
+        broker_url=os.environ["REDIS_URL"],
+        media_root=settings.MEDIA_ROOT,
+        log_path=tmp_path / "worker.log",
+    ) as worker:
+        assert "List index prepared: 2 listed entries" in worker.log_path.read_text()
+        call_command("run_checks", "--timeout", "60")
+    flag = Flag.objects.get(rule="restricted_entity", version=version)
+    assert flag.params["entity"] == "Eastern Star Precision Optics Co., Ltd."
