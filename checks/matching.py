@@ -888,6 +888,10 @@ class ListIndex:
                 for variant in {token, *_deletions(token)}:
                     self._one_edit.setdefault(variant, []).append(token)
         self._near: dict[str, frozenset[int]] = {}
+        # The generic words' counterparts take a scan of every word and cover many keys:
+        # found now, once, so that processes forked after the build share them.
+        for word in sorted(_GENERIC_WORDS & postings.keys()):
+            self._keys_near(word)
         self._han = han
         self._han_choices = [key for key in han if len(key) >= MIN_FUZZY_HAN]
 
