@@ -44,6 +44,7 @@ _FILING_FIELDS = (
     "number",
     "certified_at",
     "content_text",
+    "declaration__application__institution__country",
 )
 
 
@@ -63,8 +64,9 @@ def _filings(version_ids) -> list[Filing]:
             number=number,
             certified_at=certified_at,
             content=_json_loads(content),
+            home_country=str(country or ""),
         )
-        for pk, application_id, researcher_id, number, certified_at, content in rows
+        for pk, application_id, researcher_id, number, certified_at, content, country in rows
     ]
 
 
@@ -112,36 +114,55 @@ def _evidence(filings: list[Filing]) -> dict[int, list[EvidenceFact]]:
     facts = defaultdict(list)
     rows = Evidence.objects.filter(
         Q(orcid__in=list(by_orcid)) | Q(researcher_number__in=list(by_number))
-    ).select_related("snapshot")
-    for row in rows.iterator(chunk_size=2000):
+    ).values_list(
+        "pk",
+        "kind",
+        "snapshot__kind",
+        "snapshot__published_on",
+        "organisation_name",
+        "organisation_country",
+        "title",
+        "award_id",
+        "doi",
+        "start_date",
+        "end_date",
+        "details",
+        "orcid",
+        "researcher_number",
+    )
+    for (
+        pk,
+        kind,
+        source,
+        published_on,
+        organisation_name,
+        organisation_country,
+        title,
+        award_id,
+        doi,
+        start_date,
+        end_date,
+        details,
+        orcid,
+        researcher_number,
+    ) in rows.iterator(chunk_size=2000):
         fact = EvidenceFact(
-            id=row.pk,
-            kind=row.kind,
-            source=row.snapshot.kind,
-            snapshot_published_on=row.snapshot.published_on.isoformat(),
-            organisation_name=row.organisation_name,
-            organisation_country=row.organisation_country,
-            title=row.title,
-            award_id=row.award_id,
-            doi=row.doi,
-            start_date=row.start_date,
-            end_date=row.end_date,
-            details=row.details,
+            id=pk,
+            kind=kind,
+            source=source,
+            snapshot_published_on=published_on.isoformat(),
+            organisation_name=organisation_name,
+            organisation_country=organisation_country,
+            title=title,
+            award_id=award_id,
+            doi=doi,
+            start_date=start_date,
+            end_date=end_date,
+            details=details,
         )
-        owners = by_orcid.get(row.orcid, set()) | by_number.get(row.researcher_number, set())
-        for researcher_id in owners:
+        for researcher_id in by_orcid.get(orcid, set()) | by_number.get(researcher_number, set()):
             facts[researcher_id].append(fact)
     return facts
-
-
-def _home_countries(filings: list[Filing]) -> dict[int, str]:
-    """The country of the institution each application was made through, by application."""
-    from funding.models import Application
-
-    rows = Application.objects.filter(pk__in=list({f.application_id for f in filings})).values_list(
-        "pk", "institution__country"
-    )
-    return {pk: str(country) for pk, country in rows}
 
 
 @lru_cache(maxsize=2)
@@ -271,7 +292,6 @@ def check_versions(version_ids, rules=None) -> dict:
     if "restricted_entity" in rules:
         matches = screen_names(name for f in filings for _s, _i, name in screened_names(f))
     texts = _contract_texts(filings) if "contract_clauses" in rules else {}
-    countries = _home_countries(filings)
     today = timezone.localdate()
     results = []
     for filing in filings:
@@ -285,7 +305,7 @@ def check_versions(version_ids, rules=None) -> dict:
             evidence=evidence.get(filing.researcher_id, []),
             list_matches=matches,
             contract_texts=texts,
-            home_country=countries[filing.application_id],
+            home_country=filing.home_country,
             today=today,
         )
         for code in rules:

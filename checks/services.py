@@ -2,9 +2,11 @@
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,11 @@ from portal.exceptions import ServiceError
 
 from .models import CheckRun, CheckRunChunk, FilingCheck, Flag
 from .rules import RULES, Finding
+
+try:  # a much faster JSON parser, installed with rigour; the standard one otherwise
+    from orjson import loads as _json_loads
+except ImportError:  # pragma: no cover
+    from json import loads as _json_loads
 
 # The transitions a flag may make. Resolved is the machine's word for "its cause is gone";
 # people dismiss or confirm.
@@ -72,27 +79,50 @@ def flags_sync(*, results: list[tuple[int, int | None, str, list[Finding]]]) -> 
     with the same results changes nothing the second time.
     """
     now = timezone.now()
+    # The rules evaluated on each set of versions (usually every rule on the same chunk):
+    # one condition per set, not one per rule, keeps the query short.
+    rules_by_versions, rules_by_applications = defaultdict(list), defaultdict(list)
     versions_by_rule, applications_by_rule = defaultdict(list), defaultdict(list)
     for application_id, version_id, rule, _findings in results:
         if version_id is None:
             applications_by_rule[rule].append(application_id)
         else:
             versions_by_rule[rule].append(version_id)
-    scope = Q(pk__in=[])
     for rule, ids in versions_by_rule.items():
-        scope |= Q(rule=rule, version_id__in=ids)
+        rules_by_versions[tuple(sorted(set(ids)))].append(rule)
     for rule, ids in applications_by_rule.items():
-        scope |= Q(rule=rule, version__isnull=True, application_id__in=ids)
+        rules_by_applications[tuple(sorted(set(ids)))].append(rule)
+    scope = Q(pk__in=[])
+    for ids, rules in rules_by_versions.items():
+        scope |= Q(rule__in=rules, version_id__in=ids)
+    for ids, rules in rules_by_applications.items():
+        scope |= Q(rule__in=rules, version__isnull=True, application_id__in=ids)
+    # Plain values, the JSON as text: a re-run mostly finds every flag as it was.
     existing = {
-        (f.rule, f.application_id, f.version_id, f.subject): f for f in Flag.objects.filter(scope)
+        (rule, application_id, version_id, subject): _StoredFlag(
+            pk, status, score, params, evidence
+        )
+        for pk, rule, application_id, version_id, subject, status, score, params, evidence in (
+            Flag.objects.filter(scope).values_list(
+                "pk",
+                "rule",
+                "application_id",
+                "version_id",
+                "subject",
+                "status",
+                "score",
+                Cast("params", TextField()),
+                Cast("evidence", TextField()),
+            )
+        )
     }
     to_create, to_update, to_touch, to_reopen, seen = [], [], [], [], set()
     for application_id, version_id, rule, findings in results:
         for finding in findings:
             key = (rule, application_id, version_id, finding.subject)
             seen.add(key)
-            flag = existing.get(key)
-            if flag is None:
+            stored = existing.get(key)
+            if stored is None:
                 to_create.append(
                     Flag(
                         rule=rule,
@@ -107,13 +137,17 @@ def flags_sync(*, results: list[tuple[int, int | None, str, list[Finding]]]) -> 
                     )
                 )
                 continue
-            changed = _as_stored(flag) != _as_stored(finding)
-            flag.params, flag.evidence, flag.score = finding.params, finding.evidence, finding.score
-            flag.last_seen_at = now
+            flag = Flag(
+                pk=stored.pk,
+                params=finding.params,
+                evidence=finding.evidence,
+                score=finding.score,
+                last_seen_at=now,
+            )
             # A flag found again as it was (the usual case on a re-run) only gets its
             # last_seen_at, in one UPDATE; only changed ones are rewritten in full.
-            (to_update if changed else to_touch).append(flag)
-            if flag.status == Flag.Status.RESOLVED:
+            (to_update if stored.differs_from(finding) else to_touch).append(flag)
+            if stored.status == Flag.Status.RESOLVED:
                 to_reopen.append(flag)
     # ignore_conflicts: a concurrent run may have created the same flag a moment ago.
     Flag.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=1000)
@@ -134,14 +168,27 @@ def flags_sync(*, results: list[tuple[int, int | None, str, list[Finding]]]) -> 
     return {"created": len(to_create), "resolved": resolved, "reopened": reopened}
 
 
-def _as_stored(flag_or_finding) -> tuple:
-    """Params, evidence and score as the database would hold them (JSON text), to tell
-    whether a finding changes a stored flag."""
-    return (
-        json.dumps(flag_or_finding.params, sort_keys=True),
-        json.dumps(flag_or_finding.evidence, sort_keys=True),
-        flag_or_finding.score,
-    )
+@dataclass(frozen=True, slots=True)
+class _StoredFlag:
+    pk: int
+    status: str
+    score: float | None
+    params: str  # JSON text, as the database returns it
+    evidence: str
+
+    def differs_from(self, finding: Finding) -> bool:
+        """Whether the finding would change the stored params, evidence or score (compared
+        as JSON values: the database's text has its own spacing and key order)."""
+        return (
+            self.score != finding.score
+            or _json_loads(self.params) != _as_json(finding.params)
+            or _json_loads(self.evidence) != _as_json(finding.evidence)
+        )
+
+
+def _as_json(value):
+    """The value as it reads back from JSON (tuples become lists, keys strings)."""
+    return json.loads(json.dumps(value))
 
 
 def flags_resolve_superseded(*, version_ids: list[int]) -> int:
@@ -149,12 +196,21 @@ def flags_resolve_superseded(*, version_ids: list[int]) -> int:
     amendment replaced what they were about."""
     from disclosures.models import DeclarationVersion
 
-    older = Q(pk__in=[])
-    for declaration_id, number in DeclarationVersion.objects.filter(pk__in=version_ids).values_list(
-        "declaration_id", "number"
-    ):
-        older |= Q(version__declaration_id=declaration_id, version__number__lt=number)
-    stale = Flag.objects.filter(older, status=Flag.Status.OPEN)
+    newest = dict(
+        DeclarationVersion.objects.filter(pk__in=version_ids)
+        .values_list("declaration_id")
+        .annotate(number=Max("number"))
+    )
+    older = [
+        pk
+        for pk, declaration_id, number in DeclarationVersion.objects.filter(
+            declaration_id__in=list(newest)
+        ).values_list("pk", "declaration_id", "number")
+        if number < newest[declaration_id]
+    ]
+    stale = Flag.objects.filter(version_id__in=older, status=Flag.Status.OPEN)
+    if not older or not stale.exists():
+        return 0  # on a re-run, already resolved
     return flags_set_status(
         flags=stale, status=Flag.Status.RESOLVED, reason="Superseded by a later version."
     )

@@ -10,6 +10,7 @@ the script or origin of their name.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 RULES: dict[str, "Rule"] = {}
 
@@ -36,6 +37,10 @@ class Filing:
     number: int
     certified_at: datetime.datetime
     content: dict
+    #: The country of the institution the application was made through.
+    home_country: str = ""
+    #: What helpers derive from the content once per filing (row keys, names to screen).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def application(self) -> dict:
@@ -49,11 +54,12 @@ class Filing:
     def objectives(self) -> str:
         return self.application["objectives"]
 
-    @property
+    # Read many times over (against every other filing of the researcher): parsed once.
+    @cached_property
     def start(self) -> datetime.date:
         return datetime.date.fromisoformat(self.application["start_date"])
 
-    @property
+    @cached_property
     def end(self) -> datetime.date:
         return datetime.date.fromisoformat(self.application["end_date"])
 
@@ -72,6 +78,14 @@ class Filing:
 
     def items(self, section: str) -> list[dict]:
         return self.content["sections"].get(section, [])
+
+    def row_keys(self, section: str) -> frozenset[str]:
+        """The keys of a section's rows (a row's key follows it from filing to filing)."""
+        memo_key = ("row_keys", section)
+        keys = self.memo.get(memo_key)
+        if keys is None:
+            keys = self.memo[memo_key] = frozenset(i["key"] for i in self.items(section))
+        return keys
 
     def reference(self) -> dict:
         """How a flag's evidence points at this filing."""

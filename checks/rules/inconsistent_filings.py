@@ -15,10 +15,9 @@ def _declared_in(filing, section: str, item: dict) -> bool:
     """The same row (its key carries over from filing to filing), or a row naming the same
     organisation with a similar title."""
     name_field = COMPARED[section]
-    candidates = filing.items(section)
-    if any(candidate["key"] == item["key"] for candidate in candidates):
+    if item["key"] in filing.row_keys(section):
         return True  # the usual case, decided without comparing names
-    for candidate in candidates:
+    for candidate in filing.items(section):
         if same_organisation(candidate["organisation_name"], item["organisation_name"]) and (
             title_similarity(candidate[name_field], item[name_field]) >= 80
         ):

@@ -15,7 +15,10 @@ SCREENED_SECTIONS = (
 def screened_names(filing) -> list[tuple[str, dict, str]]:
     """(section, row, name) for every organisation a filing names, and each talent
     programme's own name."""
-    names = []
+    names = filing.memo.get("screened_names")
+    if names is not None:
+        return names  # the engine asked first, to screen a chunk's names at once
+    names = filing.memo["screened_names"] = []
     for section in SCREENED_SECTIONS:
         for item in filing.items(section):
             if item.get("organisation_name"):

@@ -47,7 +47,10 @@ def shared_coverage_bound(a: str, b: str) -> float:
     ta, tb = _tokens(a), _tokens(b)
     if not ta or not tb:
         return 0.0
-    n, grams, covered, reach = MIN_PASSAGE_TOKENS, _passage_grams(b), 0, 0
+    grams = _passage_grams(b)
+    if grams.isdisjoint(_passage_grams(a)):
+        return 0.0  # the usual case, found without walking the text
+    n, covered, reach = MIN_PASSAGE_TOKENS, 0, 0
     for i in range(len(ta) - n + 1):
         if ta[i : i + n] in grams:
             covered += i + n - max(i, reach)

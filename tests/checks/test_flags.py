@@ -68,3 +68,35 @@ def test_confirmed_flags_cannot_be_reopened_by_the_machine():
     assert flags_set_status(flags=[flag], status=Flag.Status.RESOLVED) == 0
     flag.refresh_from_db()
     assert flag.status == Flag.Status.CONFIRMED
+
+
+def test_sync_rewrites_only_what_changed_and_reopens_what_is_found_again():
+    from checks.rules import Finding
+    from checks.services import flags_sync
+
+    version = overcommitted()
+    application_id = version.declaration.application_id
+
+    def sync(findings):
+        return flags_sync(results=[(application_id, version.pk, "over_commitment", findings)])
+
+    evidence = [{"type": "support", "keys": ("a", "b"), "percent": 120.5}]
+    sync([Finding(subject="total", params={"total": 120.5}, evidence=evidence, score=120.5)])
+    flag = Flag.objects.get(rule="over_commitment", subject="total")
+    seen = flag.last_seen_at
+    # Found again as it was (tuples read back as lists): only last_seen_at moves.
+    sync([Finding(subject="total", params={"total": 120.5}, evidence=evidence, score=120.5)])
+    flag.refresh_from_db()
+    assert flag.last_seen_at > seen
+    assert flag.evidence == [{"type": "support", "keys": ["a", "b"], "percent": 120.5}]
+    # Found with other evidence and score: rewritten.
+    sync([Finding(subject="total", params={"total": 130}, evidence=[{"x": 1}], score=130.0)])
+    flag.refresh_from_db()
+    assert (flag.params, flag.evidence, flag.score) == ({"total": 130}, [{"x": 1}], 130.0)
+    # Not found: resolved; found again: reopened, with what was found.
+    assert sync([])["resolved"] == 1
+    counts = sync([Finding(subject="total", params={"total": 140}, evidence=[], score=140.0)])
+    flag.refresh_from_db()
+    assert counts["reopened"] == 1
+    assert (flag.status, flag.params) == (Flag.Status.OPEN, {"total": 140})
+    assert Flag.objects.filter(rule="over_commitment").count() == 1

@@ -52,8 +52,6 @@ class Command(BaseCommand):
             applications = list(applications.values_list("pk", flat=True))
 
         started = time.monotonic()
-        if not rules or "missing_declaration" in rules:
-            check_missing_declarations(applications)
         filing_rules = [r for r in rules if r != "missing_declaration"]
         run = None
         if not rules or filing_rules:
@@ -64,8 +62,11 @@ class Command(BaseCommand):
                 chunk_size=options["chunk_size"],
             )
             self.stdout.write(f"Run {run.pk}: {run.total} filings in {run.chunks_total} chunks")
-            if not options["no_wait"]:
-                self._wait(run, options["timeout"])
+        # Here, while the workers take the run's chunks.
+        if not rules or "missing_declaration" in rules:
+            check_missing_declarations(applications)
+        if run is not None and not options["no_wait"]:
+            self._wait(run, options["timeout"])
         elapsed = time.monotonic() - started
         self._summary(applications, elapsed)
 
