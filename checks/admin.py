@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution
@@ -409,7 +409,7 @@ class FlagAdmin(ServiceOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdmin)
             '<span class="badge severity-{}">{}</span>', flag.severity, flag.get_severity_display()
         )
 
-    @admin.display(description=_("status"), ordering="status")
+    @admin.display(description=pgettext_lazy("flag", "status"), ordering="status")
     def status_badge(self, flag):
         return format_html(
             '<span class="badge status-{}">{}</span>', flag.status, flag.get_status_display()

@@ -7,6 +7,7 @@ Every load of reference data is an immutable snapshot; its rows are never edited
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Snapshot(models.Model):
@@ -89,10 +90,18 @@ class RegistryOrganisation(models.Model):
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="organisations")
     ror_id = models.CharField(_("ROR id"), max_length=9)
     name = models.CharField(_("display name"), max_length=500)
-    names = models.JSONField(_("names"), default=list, help_text="[{value, lang, types}]")
+    names = models.JSONField(
+        _("names"),
+        default=list,
+        help_text=_("Every name of the organisation, as a list of {value, lang, types}."),
+    )
     country = models.CharField(_("country"), max_length=2, blank=True)
     related = models.JSONField(
-        _("relationships"), default=list, help_text="[{type, ror_id, label}]"
+        _("relationships"),
+        default=list,
+        help_text=_(
+            "Parents, children and related organisations, as a list of {type, ror_id, label}."
+        ),
     )
 
     class Meta:
@@ -178,7 +187,7 @@ class Flag(models.Model):
     params = models.JSONField(_("explanation parameters"), default=dict)
     evidence = models.JSONField(_("evidence"), default=list)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+        pgettext_lazy("flag", "status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     status_reason = models.TextField(_("reason"), blank=True)
     status_changed_by = models.ForeignKey(
@@ -220,9 +229,12 @@ class FilingCheck(models.Model):
     certified version that has none (its check was lost, e.g. Redis was down)."""
 
     version = models.OneToOneField(
-        "disclosures.DeclarationVersion", on_delete=models.CASCADE, related_name="check_record"
+        "disclosures.DeclarationVersion",
+        on_delete=models.CASCADE,
+        related_name="check_record",
+        verbose_name=_("declaration version"),
     )
-    checked_at = models.DateTimeField()
+    checked_at = models.DateTimeField(_("checked at"))
 
     class Meta:
         verbose_name = _("filing check")
@@ -243,8 +255,8 @@ class CheckRun(models.Model):
     rules = models.JSONField(_("rules"), default=list)
     total = models.PositiveIntegerField(_("filings to check"), default=0)
     done = models.PositiveIntegerField(_("filings checked"), default=0)
-    chunks_total = models.PositiveIntegerField(default=0)
-    chunks_done = models.PositiveIntegerField(default=0)
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks finished"), default=0)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RUNNING
     )
@@ -256,6 +268,7 @@ class CheckRun(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("started by"),
     )
 
     class Meta:
@@ -271,10 +284,15 @@ class ContractText(models.Model):
     """Text extracted once from an uploaded contract, for the clause check."""
 
     document = models.OneToOneField(
-        "disclosures.Document", on_delete=models.CASCADE, related_name="extracted_text"
+        "disclosures.Document",
+        on_delete=models.CASCADE,
+        related_name="extracted_text",
+        verbose_name=_("document"),
     )
-    pages = models.JSONField(default=list, help_text="The text of each page, in order.")
-    extracted_at = models.DateTimeField(auto_now_add=True)
+    pages = models.JSONField(
+        _("pages"), default=list, help_text=_("The text of each page, in order.")
+    )
+    extracted_at = models.DateTimeField(_("extracted at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("contract text")
@@ -287,12 +305,16 @@ class ContractText(models.Model):
 class CheckRunChunk(models.Model):
     """A chunk of a run that has finished: counted once, however often its task ran."""
 
-    run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="chunks")
-    index = models.PositiveIntegerField()
-    filings = models.PositiveIntegerField()
-    finished_at = models.DateTimeField(auto_now_add=True)
+    run = models.ForeignKey(
+        CheckRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("check run")
+    )
+    index = models.PositiveIntegerField(_("chunk number"))
+    filings = models.PositiveIntegerField(_("filings"))
+    finished_at = models.DateTimeField(_("finished at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("check run chunk")
+        verbose_name_plural = _("check run chunks")
         constraints = [
             models.UniqueConstraint(fields=["run", "index"], name="run_chunk_unique"),
         ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -42,7 +42,7 @@ EVIDENCE_LABELS = {
     "closes_on": _("deadline"),
     "days_overdue": _("days overdue"),
     "title": _("title"),
-    "status": _("status"),
+    "status": pgettext_lazy("current or pending", "status"),
     "organisation": _("organisation"),
     "organisation_name": _("organisation"),
     "organisation_country": _("country"),

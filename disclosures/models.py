@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from accounts.validators import validate_ror_id
@@ -271,7 +272,7 @@ class DeclarationItemQuerySet(models.QuerySet):
 
 class Period(models.TextChoices):
     CURRENT = "current", _("Current")
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("support status", "Pending")
     PLANNED = "planned", _("Planned")
 
 
@@ -341,7 +342,9 @@ class SupportItem(DeclarationItem):
         DeclarationVersion, on_delete=models.CASCADE, related_name="support_items"
     )
     title = models.CharField(_("title"), max_length=300)
-    status = models.CharField(_("status"), max_length=10, choices=Period.choices)
+    status = models.CharField(
+        pgettext_lazy("current or pending", "status"), max_length=10, choices=Period.choices
+    )
     award_number = models.CharField(_("award or proposal number"), max_length=100, blank=True)
     organisation_name, organisation_country, organisation_ror_id = organisation_fields(
         _("source of support")
@@ -418,7 +421,9 @@ class InKindSupport(DeclarationItem):
     )
     description = models.TextField(_("description"))
     organisation_name, organisation_country, organisation_ror_id = organisation_fields(_("source"))
-    status = models.CharField(_("status"), max_length=10, choices=Period.choices)
+    status = models.CharField(
+        pgettext_lazy("current or pending", "status"), max_length=10, choices=Period.choices
+    )
     estimated_value = models.DecimalField(
         _("estimated value"), max_digits=15, decimal_places=2, validators=[MinValueValidator(0)]
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from funding.models import Application
+from portal.text import list_join
 
 from .content import APPLICATION_FIELDS
 from .models import SECTIONS, ResearcherProfile
@@ -80,7 +81,7 @@ def present_researcher(content: dict) -> list[tuple[str, str]]:
     ]
     a = r.get("affiliation") or {}
     parts = (a.get("job_title"), a.get("department"), a.get("institution"))
-    names.append((_("Affiliation"), ", ".join(p for p in parts if p) or "—"))
+    names.append((_("Affiliation"), list_join(p for p in parts if p) or "—"))
     return names
 
 

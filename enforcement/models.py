@@ -5,13 +5,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
 class Case(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("case status", "Open")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
     researcher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -22,13 +23,13 @@ class Case(models.Model):
     agency = models.ForeignKey(
         "funding.Agency", on_delete=models.PROTECT, related_name="cases", verbose_name=_("agency")
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("case", "title"), max_length=300)
     notes = models.TextField(_("notes"), blank=True)
     flags = models.ManyToManyField(
         "checks.Flag", blank=True, related_name="cases", verbose_name=_("flags")
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+        pgettext_lazy("case", "status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -154,7 +155,7 @@ class Restriction(models.Model):
 
 class Appeal(models.Model):
     class Outcome(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("appeal outcome", "Pending")
         UPHELD = "upheld", _("Restriction upheld")
         OVERTURNED = "overturned", _("Restriction overturned")
 
@@ -186,4 +187,4 @@ class Appeal(models.Model):
         ordering = ["-filed_on"]
 
     def __str__(self) -> str:
-        return f"Appeal against {self.restriction}"
+        return gettext("Appeal against %(restriction)s") % {"restriction": self.restriction}

@@ -12,6 +12,7 @@ from portal.admin_scope import (
     researcher_name,
     researcher_search,
 )
+from portal.text import list_separator
 
 from .models import Agency, Application, Programme
 
@@ -125,12 +126,12 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         rows = [
             (
                 reverse("admin:disclosures_declarationversion_change", args=[v.pk]),
-                v.number,
-                v.get_status_display(),
+                gettext("v%(number)s") % {"number": v.number},
+                gettext(" (%(status)s)") % {"status": v.get_status_display()},
             )
             for v in versions.order_by("number")
         ]
-        return format_html_join(", ", '<a href="{}">v{}</a> ({})', rows) or "—"
+        return format_html_join(list_separator(), '<a href="{}">{}</a>{}', rows) or "—"
 
     @admin.display(description=_("flags"))
     def flags(self, application):

@@ -100,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # portal/ is no app: its template library is named here.
+            "libraries": {"portal_text": "portal.templatetags.portal_text"},
         },
     },
 ]

@@ -395,7 +395,12 @@ def outside_posts(request):
     return render(
         request,
         "review/outside_posts.html",
-        {"form": form, "errors": errors, "snapshots": snapshots},
+        {
+            "form": form,
+            "errors": errors,
+            "snapshots": snapshots,
+            "columns": OUTSIDE_POST_COLUMNS,
+        },
         status=status,
     )
 

@@ -31,7 +31,11 @@
       container.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
       var row = container.lastElementChild;
-      var first = row.querySelector("input:not([type=hidden]), select, textarea");
+      // The focus goes to the new row's first field (not to its hidden DELETE box).
+      var first = Array.prototype.find.call(
+        row.querySelectorAll("input:not([type=hidden]), select, textarea"),
+        function (field) { return !/-DELETE$/.test(field.name) && field.getClientRects().length; }
+      );
       if (first) first.focus();
       updateEmptyNote(prefix);
       return;
@@ -48,6 +52,11 @@
       if (addButton) addButton.focus();
     }
   });
+
+  // A page that comes back with an error (nothing was saved) puts the focus on the message,
+  // so that a screen reader reads it first and the keyboard goes on from there.
+  var errorMessage = document.querySelector("[data-focus-on-load]");
+  if (errorMessage) errorMessage.focus();
 
   // A certify button is pressed once: a double click must not send two requests.
   document.addEventListener("submit", function (event) {

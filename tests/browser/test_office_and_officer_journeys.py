@@ -23,7 +23,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from playwright.sync_api import Page, expect
 
 from audit.models import AuditEvent
@@ -81,10 +81,11 @@ NEW_APPLICATION = {
 # --- the language of the page ---------------------------------------------------------
 
 
-def tr(lang: str, msgid: str, **params) -> str:
-    """``msgid`` as the live server renders it in ``lang`` (same process, same catalogue)."""
+def tr(lang: str, msgid: str, context: str | None = None, **params) -> str:
+    """``msgid`` (in ``context``, if given) as the live server renders it in ``lang`` (same
+    process, same catalogue)."""
     with translation.override(lang):
-        text = gettext(msgid)
+        text = pgettext(context, msgid) if context else gettext(msgid)
     return text % params if params else text
 
 
@@ -99,14 +100,16 @@ def day(lang: str, value: datetime.date) -> str:
         return date_format(value, "DATE_FORMAT")
 
 
-def speaks(page: Page, lang: str, todo, where: str, *msgids: str) -> None:
-    """The page is in ``lang``; in Japanese, each of these texts shows translated (a text
-    the catalogue lacks yet is noted as a TODO instead)."""
+def speaks(page: Page, lang: str, todo, where: str, *msgids: str | tuple[str, str]) -> None:
+    """The page is in ``lang``; in Japanese, each of these texts (a msgid, or a pair of
+    context and msgid) shows translated (a text the catalogue lacks yet is noted as a TODO
+    instead)."""
     expect(page.locator("html")).to_have_attribute("lang", lang)
     if lang != "ja":
         return
     for msgid in msgids:
-        text = tr("ja", msgid)
+        context, msgid = msgid if isinstance(msgid, tuple) else (None, msgid)
+        text = tr("ja", msgid, context)
         if JAPANESE.search(text):
             expect(page.locator("body")).to_contain_text(text)
         else:
@@ -453,7 +456,9 @@ def test_officer_confirms_flag_opens_case_restricts_researcher(
     expect(triage.locator(".flag-facts")).to_contain_text(TITLE)
     expect(triage.locator("section.declaration")).to_contain_text("Spin qubits in silicon carbide")
     tools = page.locator(".object-tools")
-    speaks(page, lang, todo, "officer's flag page", "Home", "What the check found", "Confirm")
+    speaks(
+        page, lang, todo, "officer's flag page", "Home", "What the check found", ("flag", "Confirm")
+    )
     screenshot(page, "04-officer-flag-detail")
 
     # 2. Confirm it.
