@@ -692,10 +692,11 @@ def full_check(chunk_size: int, timeout: float) -> dict:
 class _Content:
     """Enough of a Filing for screened_names: the certified content."""
 
-    __slots__ = ("content",)
+    __slots__ = ("content", "memo")
 
     def __init__(self, content):
         self.content = content
+        self.memo = {}
 
     def items(self, section):
         return self.content["sections"].get(section, [])

@@ -54,6 +54,7 @@ def _filings(version_ids) -> list[Filing]:
         DeclarationVersion.objects.certified()
         .filter(pk__in=list(version_ids))
         .annotate(content_text=Cast("content", output_field=TextField()))
+        .order_by()  # callers order them; a sort here would move every content text
         .values_list(*_FILING_FIELDS)
     )
     return [
@@ -81,6 +82,7 @@ def _other_filings(filings: list[Filing]) -> dict[int, list[Filing]]:
     rows = (
         DeclarationVersion.objects.certified()
         .filter(declaration__application__researcher_id__in=list(researcher_ids))
+        .order_by()
         .values_list("declaration_id", "number", "pk")
     )
     for declaration_id, number, pk in rows:

@@ -92,29 +92,37 @@ def flags_sync(*, results: list[tuple[int, int | None, str, list[Finding]]]) -> 
         rules_by_versions[tuple(sorted(set(ids)))].append(rule)
     for rule, ids in applications_by_rule.items():
         rules_by_applications[tuple(sorted(set(ids)))].append(rule)
+    # Found through the version (or application) index; the rules are picked out here.
     scope = Q(pk__in=[])
+    evaluated = set()
     for ids, rules in rules_by_versions.items():
-        scope |= Q(rule__in=rules, version_id__in=ids)
+        scope |= Q(version_id__in=ids)
+        evaluated.update((rule, version_id) for rule in rules for version_id in ids)
     for ids, rules in rules_by_applications.items():
-        scope |= Q(rule__in=rules, version__isnull=True, application_id__in=ids)
+        scope |= Q(version__isnull=True, application_id__in=ids)
+        evaluated.update((rule, ("application", pk)) for rule in rules for pk in ids)
+    rows = (
+        Flag.objects.filter(scope)
+        .order_by()
+        .values_list(
+            "pk",
+            "rule",
+            "application_id",
+            "version_id",
+            "subject",
+            "status",
+            "score",
+            Cast("params", TextField()),
+            Cast("evidence", TextField()),
+        )
+    )
     # Plain values, the JSON as text: a re-run mostly finds every flag as it was.
     existing = {
         (rule, application_id, version_id, subject): _StoredFlag(
             pk, status, score, params, evidence
         )
-        for pk, rule, application_id, version_id, subject, status, score, params, evidence in (
-            Flag.objects.filter(scope).values_list(
-                "pk",
-                "rule",
-                "application_id",
-                "version_id",
-                "subject",
-                "status",
-                "score",
-                Cast("params", TextField()),
-                Cast("evidence", TextField()),
-            )
-        )
+        for pk, rule, application_id, version_id, subject, status, score, params, evidence in rows
+        if (rule, version_id if version_id else ("application", application_id)) in evaluated
     }
     to_create, to_update, to_touch, to_reopen, seen = [], [], [], [], set()
     for application_id, version_id, rule, findings in results:
@@ -208,11 +216,19 @@ def flags_resolve_superseded(*, version_ids: list[int]) -> int:
         ).values_list("pk", "declaration_id", "number")
         if number < newest[declaration_id]
     ]
-    stale = Flag.objects.filter(version_id__in=older, status=Flag.Status.OPEN)
-    if not older or not stale.exists():
+    # By version (its index), the status read here: few flags, and the status index would
+    # be a poor way in.
+    stale = [
+        pk
+        for pk, status in Flag.objects.filter(version_id__in=older).values_list("pk", "status")
+        if status == Flag.Status.OPEN
+    ]
+    if not stale:
         return 0  # on a re-run, already resolved
     return flags_set_status(
-        flags=stale, status=Flag.Status.RESOLVED, reason="Superseded by a later version."
+        flags=Flag.objects.filter(pk__in=stale),
+        status=Flag.Status.RESOLVED,
+        reason="Superseded by a later version.",
     )
 
 
