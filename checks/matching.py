@@ -124,10 +124,13 @@ __all__ = [
 #: GENERIC_WORD_PENALTY or DISTINCTIVE_WORD_PENALTY on top of the lower ratio. 88 keeps at
 #: least 8 points from the true variants and 17 from the near misses. What it means in
 #: letters: a dropped or added letter costs about 50/len points and a wrong letter about
-#: 100/len, so a wrong letter passes in keys of 9 letters or more (``Huawai`` against
-#: ``Huawei`` does not); an extra generic word in a very long name can reach about 80, still
-#: below. Lower it to see more, for a reviewer's second look; raising it above about 95
-#: leaves little but exact and word-order matches.
+#: 100/len; a generic word with a wrong letter still counts as that word, a distinctive one
+#: does not (unless the letter spells the same sound, :func:`_same_word`), which costs
+#: DISTINCTIVE_WORD_PENALTY on each side: ``Ximing`` against ``Xiding`` scores 46. An extra
+#: generic word in a very long name can reach about 80, still below. Lower it to see more,
+#: for a reviewer's second look; raising it above about 95 leaves little but exact and
+#: word-order matches. At 88 and above every query word must have a counterpart, which is
+#: what lets :class:`ListIndex` find candidates word by word.
 DEFAULT_THRESHOLD = 88.0
 #: cdist cut-off for fuzzy candidates (token-sorted ratio). Lower than the threshold because
 #: the careful score may use the unsorted ratio, which can be higher.
