@@ -1,7 +1,6 @@
 """Every write of the cross-checks: flags, their status, check records and runs."""
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -79,28 +78,19 @@ def flags_sync(*, results: list[tuple[int, int | None, str, list[Finding]]]) -> 
     with the same results changes nothing the second time.
     """
     now = timezone.now()
-    # The rules evaluated on each set of versions (usually every rule on the same chunk):
-    # one condition per set, not one per rule, keeps the query short.
-    rules_by_versions, rules_by_applications = defaultdict(list), defaultdict(list)
-    versions_by_rule, applications_by_rule = defaultdict(list), defaultdict(list)
+    # Which rule ran on which version (or, version-less, on which application): the stored
+    # flags are found through the version and application indexes, and picked out here.
+    evaluated, version_ids, application_ids = set(), set(), set()
     for application_id, version_id, rule, _findings in results:
         if version_id is None:
-            applications_by_rule[rule].append(application_id)
+            application_ids.add(application_id)
+            evaluated.add((rule, ("application", application_id)))
         else:
-            versions_by_rule[rule].append(version_id)
-    for rule, ids in versions_by_rule.items():
-        rules_by_versions[tuple(sorted(set(ids)))].append(rule)
-    for rule, ids in applications_by_rule.items():
-        rules_by_applications[tuple(sorted(set(ids)))].append(rule)
-    # Found through the version (or application) index; the rules are picked out here.
-    scope = Q(pk__in=[])
-    evaluated = set()
-    for ids, rules in rules_by_versions.items():
-        scope |= Q(version_id__in=ids)
-        evaluated.update((rule, version_id) for rule in rules for version_id in ids)
-    for ids, rules in rules_by_applications.items():
-        scope |= Q(version__isnull=True, application_id__in=ids)
-        evaluated.update((rule, ("application", pk)) for rule in rules for pk in ids)
+            version_ids.add(version_id)
+            evaluated.add((rule, version_id))
+    scope = Q(version_id__in=sorted(version_ids)) | Q(
+        version__isnull=True, application_id__in=sorted(application_ids)
+    )
     rows = (
         Flag.objects.filter(scope)
         .order_by()
@@ -122,7 +112,8 @@ def flags_sync(*, results: list[tuple[int, int | None, str, list[Finding]]]) -> 
             pk, status, score, params, evidence
         )
         for pk, rule, application_id, version_id, subject, status, score, params, evidence in rows
-        if (rule, version_id if version_id else ("application", application_id)) in evaluated
+        if (rule, ("application", application_id) if version_id is None else version_id)
+        in evaluated
     }
     to_create, to_update, to_touch, to_reopen, seen = [], [], [], [], set()
     for application_id, version_id, rule, findings in results:
