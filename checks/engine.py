@@ -9,6 +9,7 @@ hands the findings to ``flags_sync``.
 import gc
 import io
 import logging
+import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from functools import lru_cache
@@ -169,6 +170,12 @@ def _evidence(filings: list[Filing]) -> dict[int, list[EvidenceFact]]:
     return facts
 
 
+# Threads of one process share the collector: the first to pause it notes whether it was
+# running, the last to leave restores that.
+_gc_pause_lock = threading.Lock()
+_gc_pause = {"holders": 0, "restore": False}
+
+
 # A context manager made by @contextmanager also decorates: @_cyclic_gc_paused().
 @contextmanager
 def _cyclic_gc_paused():
@@ -181,13 +188,18 @@ def _cyclic_gc_paused():
     chunk's CPU time and of the index's build time. Collection resumes afterwards, so any
     cycle made in between is still collected.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    with _gc_pause_lock:
+        if _gc_pause["holders"] == 0:
+            _gc_pause["restore"] = gc.isenabled()
+            gc.disable()
+        _gc_pause["holders"] += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _gc_pause_lock:
+            _gc_pause["holders"] -= 1
+            if _gc_pause["holders"] == 0 and _gc_pause["restore"]:
+                gc.enable()
 
 
 @lru_cache(maxsize=2)

@@ -1,10 +1,11 @@
 """The engine's handling of the process it runs in."""
 
 import gc
+import threading
 
 import pytest
 
-from checks.engine import check_versions
+from checks.engine import _cyclic_gc_paused, check_versions
 from checks.models import Flag
 from checks.rules import RULES
 from tests.checks.builders import certified_filing, support_row
@@ -55,3 +56,24 @@ def test_a_caller_that_disabled_the_collector_keeps_it_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_threads_overlapping_in_the_engine_leave_the_collector_running():
+    # The collector stays paused while any thread is inside, and runs again once the last
+    # one leaves, whichever entered first.
+    inside, release = threading.Event(), threading.Event()
+
+    def first_check():
+        with _cyclic_gc_paused():
+            inside.set()
+            release.wait(10)
+
+    first = threading.Thread(target=first_check)
+    first.start()
+    assert inside.wait(10)
+    with _cyclic_gc_paused():
+        release.set()
+        first.join(10)
+        assert not first.is_alive()
+        assert not gc.isenabled()  # this thread is still checking
+    assert gc.isenabled()
