@@ -11,8 +11,8 @@ def prepare_shared_list_index() -> None:
     (before its pool) and gunicorn's arbiter (``gunicorn.conf.py``, preloading the app).
 
     Every child then starts with it, its pages shared copy-on-write, instead of each
-    spending seconds and, at national scale, 2 GiB on its own on its first check or
-    screening. A failure here (no database yet, say) only leaves each child to build it
+    spending seconds and, at national scale, half a gigabyte on its own on its first check
+    or screening. A failure here (no database yet, say) only leaves each child to build it
     when first needed. A list loaded later is picked up by each child on its own.
     """
     from django.db import connections
