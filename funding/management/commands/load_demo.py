@@ -1,9 +1,12 @@
-"""Demo data: one user per role, an open programme and a researcher with a profile.
+"""Demo data: one user per role, open programmes, a researcher with a profile, and two
+small fictional restricted-entity lists (so screening and the restricted-entity check have
+something to find).
 
 Idempotent: running it again changes nothing that already exists.
 """
 
 import datetime
+from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -11,11 +14,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Institution, User
+from checks.importers.load import snapshot_load
+from checks.models import Snapshot
 from disclosures.models import Affiliation, ResearcherProfile
 from funding.models import Agency, Programme
 from portal.admin_scope import OFFICER_GROUP
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - printed on purpose; demo accounts only
+
+# Fictional entries in the sources' real formats (the same file loads once).
+DEMO_DATA = Path(__file__).resolve().parents[2] / "demo_data"
+DEMO_LISTS = (
+    (Snapshot.Kind.CSL, "csl_demo.csv", datetime.date(2026, 11, 1)),
+    (Snapshot.Kind.METI_EUL, "meti_eul_demo.csv", datetime.date(2026, 10, 1)),
+)
 
 
 class Command(BaseCommand):
@@ -100,6 +112,13 @@ class Command(BaseCommand):
                 job_title="Associate Professor",
                 is_primary=True,
             )
+        for kind, file_name, published_on in DEMO_LISTS:
+            snapshot_load(
+                kind=kind,
+                file=DEMO_DATA / file_name,
+                source_name=f"{file_name} (fictional demo list)",
+                published_on=published_on,
+            )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/"))
         self.stdout.write(
             "  Research office, officer and administrator accounts set up two-factor sign-in "
@@ -107,3 +126,7 @@ class Command(BaseCommand):
         )
         for username, role, _extra in users:
             self.stdout.write(f"  {role.label:<16} user: {username:<11} password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "  Fictional restricted lists are loaded: as the research office, screen "
+            '"Eastern Star Precision Optics" to see a match.'
+        )
