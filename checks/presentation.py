@@ -177,3 +177,12 @@ def present_flags(flags) -> list[FlagView]:
         )
         for f in flags
     ]
+
+
+def present_screening(result: dict) -> dict:
+    """A screening result for the page: each list also by its name, not only its code."""
+    for item in result["lists"]:
+        item["list_label"] = _choice_label(Snapshot.Kind, item["list"])
+    for match in result["matches"]:
+        match["list_label"] = _choice_label(Snapshot.Kind, match["list_kind"])
+    return result

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from .forms import ScreenForm
 from .permissions import can_screen_organisations
+from .presentation import present_screening
 from .screening import screen_organisation
 
 
@@ -17,7 +18,7 @@ def screen(request):
     form = ScreenForm(request.GET or None)
     result = None
     if form.is_valid():
-        result = screen_organisation(
-            form.cleaned_data["name"], country=form.cleaned_data["country"]
+        result = present_screening(
+            screen_organisation(form.cleaned_data["name"], country=form.cleaned_data["country"])
         )
     return render(request, "checks/screen.html", {"form": form, "result": result})

@@ -59,7 +59,7 @@ def test_gunicorn_builds_the_list_index_before_forking_its_workers(
         )
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - local
             html = response.read().decode()
-        assert "Hikari Trading Co., Ltd." in html and "meti_eul" in html
+        assert "Hikari Trading Co., Ltd." in html and "METI End User List" in html
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -57,7 +57,7 @@ def test_screening_page_for_reviewers_only(client):
     for user in (OfficeUserFactory(), OfficerFactory(), AdministratorFactory()):
         client.force_login(user)
         html = client.get(url).content.decode()
-        assert "Hikari Trading Co., Ltd." in html and "meti_eul" in html
+        assert "Hikari Trading Co., Ltd." in html and "METI End User List" in html
     miss = client.get(reverse("screen") + "?name=Hikari+Pharmaceuticals").content.decode()
     assert "No entry matches this name." in miss
 
