@@ -27,24 +27,28 @@ def _database_url(settings_dict) -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
 
 
+def server_environment(media_root) -> dict:
+    """The environment of a process of ours (worker, web server) that reads the test
+    database and uploads."""
+    from django.db import connection
+
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DJANGO_MEDIA_ROOT": str(media_root),
+    }
+
+
 @contextlib.contextmanager
 def celery_worker(*, broker_url: str, media_root, log_path: Path):
     """A real Celery worker process on ``broker_url``, reading the test database, on a
     queue of its own (so no other worker on that broker takes its tasks). The test
     process sends to the same broker and queue while it runs."""
-    from django.db import connection
-
     from portal.celery import app
 
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "DJANGO_MEDIA_ROOT": str(media_root),
-        "REDIS_URL": broker_url,
-        "CELERY_QUEUE": queue,
-    }
+    env = {**server_environment(media_root), "REDIS_URL": broker_url, "CELERY_QUEUE": queue}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # noqa: S603 - our own worker command
             [

@@ -22,6 +22,16 @@ def support_row(**overrides):
     return {**row, **overrides}
 
 
+def overcommitted_filing(user=None, programme=None):
+    """A certified filing whose declared effort (90 % + 30 %) passes 100 %."""
+    return certified_filing(
+        user,
+        programme=programme,
+        sections={"support": [support_row(effort_percent="90")]},
+        effort_percent="30",
+    )
+
+
 def list_snapshot(kind=Snapshot.Kind.CSL, entries=(), published_on=datetime.date(2026, 10, 1)):
     """A restricted-list snapshot with these (name, aliases, country) entries."""
     digest = hashlib.sha256(repr((kind, entries, published_on)).encode()).hexdigest()

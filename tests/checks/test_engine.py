@@ -8,19 +8,13 @@ import pytest
 from checks.engine import _cyclic_gc_paused, check_versions
 from checks.models import Flag
 from checks.rules import RULES
-from tests.checks.builders import certified_filing, support_row
+from tests.checks.builders import overcommitted_filing
 
 pytestmark = pytest.mark.django_db
 
 
-def overcommitted():
-    return certified_filing(
-        sections={"support": [support_row(effort_percent="90")]}, effort_percent="30"
-    )
-
-
 def test_a_chunk_runs_with_the_cycle_collector_paused_and_restores_it(monkeypatch):
-    version = overcommitted()
+    version = overcommitted_filing()
     rule = RULES["over_commitment"]
     evaluate = rule.evaluate
     collector_enabled_during = []
@@ -37,7 +31,7 @@ def test_a_chunk_runs_with_the_cycle_collector_paused_and_restores_it(monkeypatc
 
 
 def test_a_failing_chunk_still_restores_the_collector(monkeypatch):
-    version = overcommitted()
+    version = overcommitted_filing()
 
     def broken(context):
         raise RuntimeError("rule failed")
@@ -49,7 +43,7 @@ def test_a_failing_chunk_still_restores_the_collector(monkeypatch):
 
 
 def test_a_caller_that_disabled_the_collector_keeps_it_disabled():
-    version = overcommitted()
+    version = overcommitted_filing()
     gc.disable()
     try:
         check_versions([version.pk])

@@ -8,20 +8,14 @@ from checks.models import Flag
 from checks.services import flags_set_status
 from disclosures.services import declaration_amend
 from portal.exceptions import ServiceError
-from tests.checks.builders import certified_filing, support_row
+from tests.checks.builders import overcommitted_filing, support_row
 from tests.factories import certify, fill_draft
 
 pytestmark = pytest.mark.django_db
 
 
-def overcommitted():
-    return certified_filing(
-        sections={"support": [support_row(effort_percent="90")]}, effort_percent="30"
-    )
-
-
 def test_rerunning_creates_no_duplicates():
-    version = overcommitted()
+    version = overcommitted_filing()
     check_versions([version.pk])
     first = list(Flag.objects.values_list("pk", "rule", "subject"))
     check_versions([version.pk])
@@ -31,7 +25,7 @@ def test_rerunning_creates_no_duplicates():
 
 
 def test_amending_away_the_cause_resolves_the_old_flag():
-    version = overcommitted()
+    version = overcommitted_filing()
     check_versions([version.pk])
     old = Flag.objects.get(rule="over_commitment")
 
@@ -48,7 +42,7 @@ def test_amending_away_the_cause_resolves_the_old_flag():
 
 
 def test_a_dismissed_flag_stays_dismissed_on_rerun():
-    version = overcommitted()
+    version = overcommitted_filing()
     check_versions([version.pk])
     flag = Flag.objects.get(rule="over_commitment")
     with pytest.raises(ServiceError):
@@ -61,7 +55,7 @@ def test_a_dismissed_flag_stays_dismissed_on_rerun():
 
 
 def test_confirmed_flags_cannot_be_reopened_by_the_machine():
-    version = overcommitted()
+    version = overcommitted_filing()
     check_versions([version.pk])
     flag = Flag.objects.get(rule="over_commitment")
     flags_set_status(flags=[flag], status=Flag.Status.CONFIRMED, reason="Finding 12")
@@ -74,7 +68,7 @@ def test_sync_rewrites_only_what_changed_and_reopens_what_is_found_again():
     from checks.rules import Finding
     from checks.services import flags_sync
 
-    version = overcommitted()
+    version = overcommitted_filing()
     application_id = version.declaration.application_id
 
     def sync(findings):

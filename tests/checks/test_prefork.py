@@ -1,6 +1,5 @@
 """The web server shares the list matcher: gunicorn's arbiter builds it before forking."""
 
-import os
 import subprocess
 import sys
 import time
@@ -10,7 +9,7 @@ import pytest
 
 from checks.models import Snapshot
 from tests.checks.builders import list_snapshot
-from tests.conftest import BASE_DIR, _database_url, free_port
+from tests.conftest import BASE_DIR, free_port, server_environment
 from tests.factories import OfficeUserFactory
 
 
@@ -29,13 +28,8 @@ def test_gunicorn_builds_the_list_index_before_forking_its_workers(
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     port = free_port()
     log_path = tmp_path / "gunicorn.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "TWO_FACTOR_REQUIRED": "false",  # signed in directly, as the other tests do
-    }
+    # Signed in directly, as the other tests do: no two-factor step.
+    env = {**server_environment(settings.MEDIA_ROOT), "TWO_FACTOR_REQUIRED": "false"}
     command = [sys.executable, "-m", "gunicorn", "portal.wsgi:application"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", "2"]
     with open(log_path, "wb") as log:

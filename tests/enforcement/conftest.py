@@ -16,7 +16,7 @@ from enforcement import services
 from enforcement.models import Appeal, Case, Finding, Restriction
 from funding.models import Agency, Application, Programme
 from portal.admin_scope import OFFICER_GROUP
-from tests.checks.builders import certified_filing, support_row
+from tests.checks.builders import overcommitted_filing
 from tests.factories import (
     AgencyFactory,
     OfficerFactory,
@@ -35,12 +35,7 @@ def officer_of(agency: Agency) -> User:
 
 def overcommitted(programme: Programme, user: User | None = None):
     """A certified filing whose declared effort passes 100 %: one over-commitment flag."""
-    version = certified_filing(
-        user=user,
-        programme=programme,
-        sections={"support": [support_row(effort_percent="90")]},
-        effort_percent="30",
-    )
+    version = overcommitted_filing(user, programme)
     check_versions([version.pk])
     return version
 
